@@ -1,0 +1,90 @@
+"""The layout of a published store, and opening it read-only.
+
+A store folder holds ``builds/<id>/`` (one complete, validated build each: ``oxigraph/`` and
+``build.json``) and ``current``, a symbolic link to the build being served. Publishing writes
+a new build beside the others and then replaces the link in one ``rename``, so a reader sees
+either the old build or the new one, never a half-written store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+
+CURRENT_LINK = "current"
+BUILDS_FOLDER = "builds"
+INFO_FILE = "build.json"
+OXIGRAPH_FOLDER = "oxigraph"
+
+
+class StoreNotPublishedError(FileNotFoundError):
+    """There is no published build in the store folder yet."""
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a published build is: when it was made, from which sources, and what it holds."""
+
+    build_id: str
+    built_at: str  # ISO 8601, UTC
+    source_digest: str
+    triples: dict[str, int]  # named graph IRI -> triple count
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    dealgraph_version: str = ""
+
+    @property
+    def total_triples(self) -> int:
+        return sum(self.triples.values())
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_file(cls, path: Path) -> BuildInfo:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def source_digest(root: Path, files: list[Path]) -> str:
+    """A SHA-256 over the sources' relative paths and contents: equal digests, equal builds."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def current_build(store_dir: Path) -> Path | None:
+    """The folder of the build being served, or None when nothing has been published."""
+    link = store_dir / CURRENT_LINK
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if (target / INFO_FILE).is_file() else None
+
+
+def current_info(store_dir: Path) -> BuildInfo | None:
+    """The :class:`BuildInfo` of the build being served, or None."""
+    build = current_build(store_dir)
+    return BuildInfo.from_file(build / INFO_FILE) if build else None
+
+
+def open_build(build_dir: Path) -> tuple[pyoxigraph.Store, BuildInfo]:
+    """Open one build read-only, with its info."""
+    info = BuildInfo.from_file(build_dir / INFO_FILE)
+    return pyoxigraph.Store.read_only(str(build_dir / OXIGRAPH_FOLDER)), info
+
+
+def open_published(store_dir: Path) -> tuple[pyoxigraph.Store, BuildInfo]:
+    """Open the published build read-only; raise :class:`StoreNotPublishedError` when there is none."""
+    build = current_build(store_dir)
+    if build is None:
+        raise StoreNotPublishedError(
+            f"no published store in {store_dir}: run 'dealgraph build' first"
+        )
+    return open_build(build)
