@@ -91,7 +91,8 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                 except ValueError:
                     q = 0.0
         ranges.append(MediaRange(main, sub, q, order))
-    return ranges
+    # A header with no usable entry says nothing: treat it as no header at all.
+    return ranges or [MediaRange("*", "*", 1.0, 0)]
 
 
 def quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:

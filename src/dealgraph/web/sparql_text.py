@@ -1,4 +1,4 @@
-"""A small SPARQL lexer: what a query *is* (form, dataset clauses, SERVICE targets) without parsing it.
+"""A small SPARQL lexer: a query's form, dataset clauses and SERVICE targets, without parsing.
 
 It knows exactly what the SPARQL grammar treats as strings, comments and IRIs, so a keyword
 hidden in a literal or a comment is never mistaken for one, and a real keyword is never missed.

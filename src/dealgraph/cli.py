@@ -1,0 +1,343 @@
+"""The ``dealgraph`` command line (design.md §3): validate, build, query, serve.
+
+Exit codes: 0 success, 1 the data breaks the shapes, 2 unusable input (syntax errors, an
+inconsistent ontology, missing folders or store, a bad query). Reports and query results go
+to stdout; progress and errors go to stderr, so ``--format json`` output is pure JSON.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import pyoxigraph as ox
+import typer
+
+from .errors import EXIT_UNUSABLE, EXIT_VIOLATIONS, DealgraphError, ValidationFailed
+from .pipeline import build, check, ensure_built
+from .report import DEFAULT_PREFIXES, format_report
+from .settings import Settings
+from .store import StoreNotPublishedError, open_published
+
+app = typer.Typer(
+    name="dealgraph",
+    help="A knowledge graph of corporate AI deals: validate, build, query and serve it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Project folder holding ontology/, data/, shapes/ and queries/ "
+        "(default: the current folder when it has them, else the packaged copy).",
+        file_okay=False,
+    ),
+]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Store folder (default: $DEALGRAPH_STORE, else ROOT/.dealgraph/store).",
+        file_okay=False,
+    ),
+]
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    turtle = "turtle"
+    json = "json"
+    junit = "junit"
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    turtle = "turtle"
+
+
+@app.callback()
+def main(ctx: typer.Context, root: RootOption = None) -> None:
+    """A knowledge graph of corporate AI deals, validated by SHACL, served over SPARQL."""
+    ctx.obj = {"root": root}
+
+
+def _settings(ctx: typer.Context, root: Path | None, store: Path | None = None) -> Settings:
+    """Settings from the command's --root, else the global one, else the default."""
+    chosen = root or (ctx.obj or {}).get("root")
+    return Settings.create(chosen, store)
+
+
+@app.command("validate")
+def validate_command(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-F", help="Report format.")
+    ] = ReportFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to FILE.", dir_okay=False),
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Load, reason, validate; print the report. Exit 0 conforms, 1 violations, 2 unusable input."""
+    settings = _settings(ctx, root)
+    progress = _Progress()
+    try:
+        result = check(settings, progress)
+    except DealgraphError as error:
+        _fail(error)
+    progress.done()
+    if result.reasoning.skipped_reason:
+        _warn(result.reasoning.skipped_reason)
+    text = format_report(result.report, fmt.value)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        _note(f"report written to {output}")
+    else:
+        sys.stdout.write(text)
+    if fmt is not ReportFormat.text or output is not None:
+        _note(_verdict(result.report.conforms, len(result.report.violations)))
+    raise typer.Exit(0 if result.conforms else EXIT_VIOLATIONS)
+
+
+@app.command("build")
+def build_command(ctx: typer.Context, store: StoreOption = None, root: RootOption = None) -> None:
+    """Validate, then publish the store atomically. Same exit codes as validate."""
+    settings = _settings(ctx, root, store)
+    progress = _Progress()
+    try:
+        info = build(settings, progress)
+    except ValidationFailed as error:
+        sys.stdout.write(format_report(error.report, "text"))
+        _fail(error, "nothing was published; the current store is unchanged")
+    except DealgraphError as error:
+        _fail(error, "nothing was published; the current store is unchanged")
+    progress.done()
+    typer.echo(f"published build {info.build_id} in {settings.store_dir}")
+    width = max(len(iri) for iri in info.triples)
+    for iri, count in info.triples.items():
+        typer.echo(f"  {iri:<{width}}  {count:>8} triples")
+    typer.echo(f"  {'total':<{width}}  {info.total_triples:>8} triples")
+    typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in info.timings.items()))
+
+
+@app.command("query")
+def query_command(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(help="A SPARQL query (or use -f FILE).")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-f", help="Read the query from FILE.", exists=False, dir_okay=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        ResultFormat, typer.Option("--format", "-F", help="Result format.")
+    ] = ResultFormat.table,
+    store: StoreOption = None,
+    root: RootOption = None,
+) -> None:
+    """Run a read-only SPARQL query on the published store."""
+    settings = _settings(ctx, root, store)
+    text, origin = _query_text(query, file)
+    try:
+        db, _ = open_published(settings.store_dir)
+    except StoreNotPublishedError:
+        _fail(f"no published store in {settings.store_dir}: run 'dealgraph build' first")
+    try:
+        results = db.query(text, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        if _is_update(text):
+            _fail(f"{origin}: update queries are refused: the store is read-only")
+        _fail(_query_syntax_message(origin, str(error)))
+    except OSError as error:
+        _fail(f"{origin}: the query failed: {error}")
+    _print_results(results, fmt)
+
+
+@app.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    store: StoreOption = None,
+    timeout: Annotated[float, typer.Option(help="Query timeout in seconds.")] = 30.0,
+    workers: Annotated[
+        int | None, typer.Option(help="Query worker processes (default: CPU count, at least 2).")
+    ] = None,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-service",
+            help="SPARQL endpoint a SERVICE clause may call (repeatable; "
+            "default: the Wikidata Query Service).",
+        ),
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Build when the sources changed (the gate), then serve the SPARQL endpoint."""
+    settings = _settings(ctx, root, store)
+    progress = _Progress()
+    try:
+        info = ensure_built(settings, progress)
+    except ValidationFailed as error:
+        sys.stdout.write(format_report(error.report, "text"))
+        _fail(error, "refusing to serve data that breaks the shapes")
+    except DealgraphError as error:
+        _fail(error)
+    progress.done()
+    _note(f"serving build {info.build_id} ({info.total_triples} triples) on http://{host}:{port}/")
+    from .web.server import run  # the web stack loads only when serving
+
+    allowed = allow_service if allow_service else ["https://query.wikidata.org/sparql"]
+    run(settings, host, port, timeout, workers, allowed)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class _Progress:
+    """Progress on stderr: each stage as it starts, with the time elapsed since the start."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        _note(f"[{time.perf_counter() - self.started:6.2f} s] {stage}…")
+
+    def done(self) -> None:
+        _note(f"[{time.perf_counter() - self.started:6.2f} s] done")
+
+
+def _note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def _fail(error: DealgraphError | str, consequence: str = "") -> NoReturn:
+    """Say what went wrong in one sentence on stderr and exit with the matching code."""
+    code = error.exit_code if isinstance(error, DealgraphError) else EXIT_UNUSABLE
+    message = f"error: {error}"
+    if consequence:
+        message += f" ({consequence})"
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _verdict(conforms: bool, violations: int) -> str:
+    if conforms:
+        return "the data conforms to the shapes"
+    return f"the data breaks the shapes: {violations} violation{'s' * (violations != 1)}"
+
+
+def _query_text(query: str | None, file: Path | None) -> tuple[str, str]:
+    """The query and where it comes from (for messages)."""
+    if (query is None) == (file is None):
+        _fail("give a query either as an argument or with -f FILE (exactly one of the two)")
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8"), str(file)
+        except (OSError, UnicodeDecodeError) as error:
+            _fail(f"{file}: cannot read the query: {error}")
+    return query or "", "query"
+
+
+def _is_update(text: str) -> bool:
+    """True when *text* parses as a SPARQL update (parsed only, never executed)."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:  # any parse failure: not an update
+        return False
+    return True
+
+
+def _query_syntax_message(origin: str, message: str) -> str:
+    """``origin:line:column: SPARQL syntax error: …`` from pyoxigraph's ``error at L:C: …``."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if match:
+        line, column, reason = match.groups()
+        return f"{origin}:{line}:{column}: SPARQL syntax error: {reason.strip()}"
+    return f"{origin}: SPARQL syntax error: {message}"
+
+
+def _print_results(results: object, fmt: ResultFormat) -> None:
+    out = sys.stdout.buffer
+    if isinstance(results, ox.QueryBoolean):
+        if fmt in (ResultFormat.table, ResultFormat.turtle):
+            typer.echo("true" if bool(results) else "false")
+        else:
+            out.write(results.serialize(format=_RESULT_FORMATS[fmt]))
+            out.flush()
+        return
+    if isinstance(results, ox.QueryTriples):
+        if fmt not in (ResultFormat.table, ResultFormat.turtle):
+            _fail("CONSTRUCT and DESCRIBE results are RDF: use --format turtle")
+        prefixes = {p: ns for p, ns in DEFAULT_PREFIXES.items() if p != "id"}
+        out.write(ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+        out.flush()
+        return
+    if fmt is ResultFormat.turtle:
+        _fail("SELECT results are a table: use --format table, json, csv or tsv")
+    if fmt is ResultFormat.table:
+        variables = [v.value for v in results.variables]
+        rows = [[_cell(solution[v]) for v in variables] for solution in results]
+        sys.stdout.write(_table(variables, rows))
+        _note(f"{len(rows)} row{'s' * (len(rows) != 1)}")
+        return
+    out.write(results.serialize(format=_RESULT_FORMATS[fmt]))
+    out.flush()
+
+
+_RESULT_FORMATS = {
+    ResultFormat.json: ox.QueryResultsFormat.JSON,
+    ResultFormat.csv: ox.QueryResultsFormat.CSV,
+    ResultFormat.tsv: ox.QueryResultsFormat.TSV,
+}
+
+
+def _cell(term: object) -> str:
+    """A readable table cell: prefixed IRIs, literal values with their language tag."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        for prefix, namespace in DEFAULT_PREFIXES.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return f"<{iri}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    return str(term)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """An aligned plain-text table with a header rule."""
+    rows = [[cell.replace("\n", " ") for cell in row] for row in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,193 @@
+"""Load: read the ontology, the facts and the shapes of a dealgraph project into RDF graphs.
+
+Files are parsed with pyoxigraph, which is strict (invalid IRIs, undeclared prefixes and
+relative IRIs are errors, not warnings) and reports the line and column of every syntax
+error; the triples are then handed on as rdflib graphs, which reasoning and validation use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import SourceError
+from .settings import Settings
+
+# File suffix -> (pyoxigraph format, name used in messages)
+FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    ".ttl": (ox.RdfFormat.TURTLE, "Turtle"),
+    ".trig": (ox.RdfFormat.TRIG, "TriG"),
+    ".nt": (ox.RdfFormat.N_TRIPLES, "N-Triples"),
+    ".nq": (ox.RdfFormat.N_QUADS, "N-Quads"),
+    ".jsonld": (ox.RdfFormat.JSON_LD, "JSON-LD"),
+}
+WIKIDATA_FOLDER = "wikidata"  # data/wikidata/: a Wikidata snapshot, kept apart from curated facts
+
+_RDF_LANG_STRING = str(RDF.langString)
+_XSD_STRING = str(XSD.string)
+_OX_POSITION = re.compile(r"^Parser error (?:at|between) line [^:]*: ")
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything a build reads, as graphs, plus where each subject of the facts is written.
+
+    ``defined_in`` maps a subject (IRI or blank node id) of ``data`` or ``ontology`` to the
+    files, relative to the project root, that define it: those typing it with ``rdf:type``,
+    else those having it as a subject at all.
+    """
+
+    root: Path
+    ontology: Graph
+    data: Graph
+    shapes: Graph
+    wikidata: Graph
+    defined_in: dict[str, list[str]] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+
+def load(settings: Settings) -> Sources:
+    """Parse ``ontology/``, ``data/`` and ``shapes/`` of *settings.root* into :class:`Sources`.
+
+    Raises :class:`SourceError` naming the file (and line, column) when a folder is missing
+    or holds no RDF file, or when a file is binary, not UTF-8, or not well-formed.
+    """
+    root = settings.root
+    ontology_files = _rdf_files(root, settings.ontology_dir)
+    data_files = _rdf_files(root, settings.data_dir)
+    shape_files = _rdf_files(root, settings.shapes_dir)
+
+    wikidata_dir = settings.data_dir / WIKIDATA_FOLDER
+    fact_files = [p for p in data_files if not p.is_relative_to(wikidata_dir)]
+    if not fact_files:
+        raise SourceError(f"{_rel(root, settings.data_dir)}/ holds no facts outside wikidata/")
+
+    ontology, shapes, data, wikidata = Graph(), Graph(), Graph(), Graph()
+    for path in shape_files:
+        _parse_into(shapes, root, path)
+    typed: dict[str, list[str]] = defaultdict(list)
+    anywhere: dict[str, list[str]] = defaultdict(list)
+    for path in ontology_files + data_files:
+        if path.is_relative_to(wikidata_dir):
+            _parse_into(wikidata, root, path)
+            continue
+        graph = _parse_into(Graph(), root, path)
+        rel = _rel(root, path)
+        for subject in set(graph.subjects(RDF.type, None)):
+            typed[str(subject)].append(rel)
+        for subject in set(graph.subjects()):
+            anywhere[str(subject)].append(rel)
+        if path.is_relative_to(settings.ontology_dir):
+            ontology += graph
+        else:
+            data += graph
+    defined_in = {subject: typed.get(subject) or files for subject, files in anywhere.items()}
+
+    for graph in (ontology, data, shapes, wikidata):
+        graph.namespace_manager.bind("dg", "https://w3id.org/dealgraph/ontology#")
+        graph.namespace_manager.bind("id", "https://w3id.org/dealgraph/id/")
+    return Sources(
+        root=root,
+        ontology=ontology,
+        data=data,
+        shapes=shapes,
+        wikidata=wikidata,
+        defined_in=defined_in,
+        files=tuple(_rel(root, p) for p in ontology_files + data_files + shape_files),
+    )
+
+
+def _rdf_files(root: Path, folder: Path) -> list[Path]:
+    """The RDF files under *folder*, sorted; a SourceError when there is none."""
+    if not folder.is_dir():
+        raise SourceError(f"{_rel(root, folder)}/ is missing: {root} is not a dealgraph project")
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in FORMATS and p.is_file() and not p.name.startswith(".")
+    )
+    if not files:
+        kinds = ", ".join(FORMATS)
+        raise SourceError(f"{_rel(root, folder)}/ holds no RDF file ({kinds})")
+    return files
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _parse_into(graph: Graph, root: Path, path: Path) -> Graph:
+    """Parse *path* and add its triples (of every graph it names) to *graph*."""
+    rel = _rel(root, path)
+    fmt, fmt_name = FORMATS[path.suffix]
+    text = _read_text(path, rel)
+    try:
+        # Fresh blank node ids per file, so that _:b in two files are two nodes.
+        parser = ox.parse(text, format=fmt, rename_blank_nodes=True)
+        for quad in parser:
+            graph.add(
+                (_term(quad.subject, rel), _term(quad.predicate, rel), _term(quad.object, rel))
+            )
+    except SyntaxError as error:
+        raise SourceError(_syntax_message(rel, fmt_name, error)) from None
+    # Keep the file's prefixes: reports and serialisations read better with them.
+    for prefix, namespace in getattr(parser, "prefixes", {}).items():
+        if prefix:
+            graph.namespace_manager.bind(prefix, namespace, override=False)
+    return graph
+
+
+def _read_text(path: Path, rel: str) -> str:
+    """The file's text; a SourceError for a binary or non-UTF-8 file, with the line."""
+    raw = path.read_bytes()
+    if b"\0" in raw:
+        raise SourceError(f"{rel}: binary file (it holds NUL bytes), not RDF text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start]
+        raise SourceError(
+            f"{rel}:{line}:{column}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+        ) from None
+
+
+def _syntax_message(rel: str, fmt_name: str, error: SyntaxError) -> str:
+    """``file:line:column: Turtle syntax error: reason`` from a pyoxigraph SyntaxError."""
+    reason = _OX_POSITION.sub("", str(error.msg or error)).strip()
+    reason = re.sub(r" \(line \d+\)$", "", reason)
+    if reason == "Unexpected end of file":
+        reason += " (a string, IRI or bracket opened here is never closed)"
+    where = rel
+    if error.lineno:
+        where += f":{error.lineno}"
+        if error.offset:
+            where += f":{error.offset}"
+    return f"{where}: {fmt_name} syntax error: {reason}"
+
+
+def _term(term: object, rel: str) -> Node:
+    """The rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        # rdflib keeps "x" and "x"^^xsd:string apart; they are one term in RDF 1.1.
+        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise SourceError(f"{rel}: RDF-star triple terms are not supported ({term})")

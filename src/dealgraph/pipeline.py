@@ -1,0 +1,126 @@
+"""The pipeline: load → reason → validate (``check``), then publish (``build``).
+
+Nothing that fails a stage is published: a build either makes a new, validated store
+current or leaves the one being served untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from rdflib import Graph
+
+from .errors import ValidationFailed
+from .load import Sources, load
+from .namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .publish import publish
+from .reason import Reasoning, reason
+from .settings import Settings
+from .store import BUILDS_FOLDER, INFO_FILE, BuildInfo, current_info, source_digest
+from .validate import ValidationReport, validate
+
+WIKIDATA_GRAPH = GRAPH["wikidata"]
+STAGES = ("load", "reason", "validate", "publish")
+
+Progress = Callable[[str], None]  # called with a stage name as that stage starts
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check`` found: the sources, the reasoner's output, the shapes' verdict."""
+
+    sources: Sources
+    reasoning: Reasoning
+    report: ValidationReport
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return self.report.conforms
+
+
+def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
+    """Load, reason and validate the sources of *settings*; publish nothing.
+
+    Raises :class:`~dealgraph.errors.SourceError`, :class:`InconsistentOntologyError` or
+    :class:`ReasonerError` for unusable input; a non-conforming report is returned, not raised.
+    """
+    notify = progress or _quiet
+    timings: dict[str, float] = {}
+
+    notify("load")
+    started = time.perf_counter()
+    sources = load(settings)
+    timings["load"] = time.perf_counter() - started
+
+    notify("reason")
+    started = time.perf_counter()
+    reasoning = reason(sources.ontology, sources.data, sources.defined_in)
+    timings["reason"] = time.perf_counter() - started
+
+    notify("validate")
+    started = time.perf_counter()
+    report = validate(
+        sources.data, reasoning.inferred, sources.ontology, sources.shapes, sources.defined_in
+    )
+    timings["validate"] = time.perf_counter() - started
+    return CheckResult(sources=sources, reasoning=reasoning, report=report, timings=timings)
+
+
+def build(settings: Settings, progress: Progress | None = None) -> BuildInfo:
+    """Check the sources, then publish them as the new current build of the store.
+
+    Raises :class:`ValidationFailed` (carrying the report) when the data breaks the shapes;
+    then, as on any other error, the store is left as it was.
+    """
+    # The digest is taken before reading, so an edit made during the build makes it stale.
+    digest = source_digest(settings.root, settings.source_files())
+    result = check(settings, progress)
+    if not result.conforms:
+        raise ValidationFailed(result.report)
+    (progress or _quiet)("publish")
+    started = time.perf_counter()
+    timings = dict(result.timings)
+    timings["publish"] = 0.0  # rewritten below; publish() stores the timings it is given
+    info = publish(_graphs(result), settings.store_dir, digest, timings)
+    timings["publish"] = time.perf_counter() - started
+    return _with_timings(settings, info, timings)
+
+
+def ensure_built(settings: Settings, progress: Progress | None = None) -> BuildInfo:
+    """The current build when it was made from the sources as they are now, else a new build."""
+    info = current_info(settings.store_dir)
+    if info is not None and info.source_digest == source_digest(
+        settings.root, settings.source_files()
+    ):
+        return info
+    return build(settings, progress)
+
+
+def _graphs(result: CheckResult) -> dict[str, Graph]:
+    graphs = {
+        str(ONTOLOGY_GRAPH): result.sources.ontology,
+        str(ASSERTED_GRAPH): result.sources.data,
+        str(INFERRED_GRAPH): result.reasoning.inferred,
+    }
+    if len(result.sources.wikidata):
+        graphs[str(WIKIDATA_GRAPH)] = result.sources.wikidata
+    return graphs
+
+
+def _with_timings(settings: Settings, info: BuildInfo, timings: dict[str, float]) -> BuildInfo:
+    """Record the publish time too: replace build.json of the new build, atomically."""
+    updated = replace(info, timings={k: round(v, 3) for k, v in timings.items()})
+    info_file = settings.store_dir / BUILDS_FOLDER / info.build_id / INFO_FILE
+    if info_file.is_file():
+        scratch = info_file.with_name(f".{INFO_FILE}.tmp")
+        scratch.write_text(updated.to_json(), encoding="utf-8")
+        os.replace(scratch, info_file)  # readers see the old file or the new one
+    return updated
+
+
+def _quiet(stage: str) -> None:
+    """The default progress callback: say nothing."""

@@ -1,0 +1,1 @@
+"""The SPARQL endpoint and Linked Data pages of dealgraph (FastAPI, read-only)."""

@@ -1,0 +1,218 @@
+"""Linked Data: what a resource under ``/id/`` says, gathered for a page or an RDF answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from ..namespaces import DG, INSTANCE_BASE, OA, PROV
+from .executor import WorkerPool
+from .published import Published
+from .store_queries import construct
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+SAFE_PATH = re.compile(r"^[A-Za-z0-9._~\-/%:]+$")
+
+NEIGHBOURHOOD_QUERY = """
+CONSTRUCT { ?r ?p ?o . ?s ?q ?r . }
+WHERE { { ?r ?p ?o } UNION { SELECT ?s ?q ?r WHERE { ?s ?q ?r } LIMIT 5000 } }
+"""
+# Labels, types and evidence of the resource, its neighbours and the properties linking them.
+CONTEXT_QUERY = """
+CONSTRUCT {
+  ?n rdfs:label ?l . ?n skos:prefLabel ?pl . ?n a ?t . ?t rdfs:label ?tl .
+  ?n prov:wasDerivedFrom ?ev . ?ev oa:exact ?quote . ?ev dcterms:source ?a .
+  ?a dcterms:identifier ?aid .
+}
+WHERE {
+  { BIND(?r AS ?n) } UNION { ?r ?x ?n } UNION { ?n ?x ?r } UNION { ?r ?n ?y } UNION { ?y ?n ?r }
+  UNION { ?r a ?n }
+  { ?n rdfs:label ?l } UNION { ?n skos:prefLabel ?pl }
+  UNION { ?n a ?t OPTIONAL { ?t rdfs:label ?tl } }
+  UNION { ?n prov:wasDerivedFrom ?ev OPTIONAL { ?ev oa:exact ?quote }
+          OPTIONAL { ?ev dcterms:source ?a OPTIONAL { ?a dcterms:identifier ?aid } } }
+}
+"""
+
+
+class NotFoundError(LookupError):
+    """No triple mentions the resource."""
+
+
+def iri_for_path(path: str) -> str:
+    """The instance IRI for ``/id/<path>``; raise :class:`NotFoundError` for unusable paths."""
+    if not path or not SAFE_PATH.match(path) or ".." in path.split("/") or "//" in path:
+        raise NotFoundError(path)
+    iri = INSTANCE_BASE + path
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        raise NotFoundError(path) from None
+    return iri
+
+
+def href(iri: str) -> str:
+    """Where a link to *iri* should point: local /id/ and /ontology pages, else the IRI."""
+    if iri.startswith(INSTANCE_BASE):
+        return "/id/" + iri[len(INSTANCE_BASE) :]
+    if iri.startswith(str(DG)):
+        return "/ontology#" + iri[len(str(DG)) :]
+    return iri
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, for display when there is no label."""
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+
+
+def best_label(graph: Graph, node: URIRef | BNode, langs: tuple[str, ...] = ("en", "fr")) -> str:
+    """An English label, else French, else any label, else the local name."""
+    labels = [o for p in (RDFS.label, SKOS.prefLabel) for o in graph.objects(node, p)]
+    for lang in langs:
+        for label in labels:
+            if isinstance(label, Literal) and label.language == lang:
+                return str(label)
+    if labels:
+        return str(labels[0])
+    return local_name(str(node)) if isinstance(node, URIRef) else "(unnamed node)"
+
+
+@dataclass
+class Evidence:
+    """A verbatim quote and the article it comes from."""
+
+    quote: str
+    article: str
+    article_href: str | None
+
+
+@dataclass
+class TermView:
+    """A term as shown on a page: text, link, and the evidence of the node it names."""
+
+    text: str
+    href: str | None = None
+    detail: str = ""  # language tag or datatype of a literal, or the IRI of a link
+    evidence: list[Evidence] = field(default_factory=list)
+    external: bool = False
+
+
+@dataclass
+class FactView:
+    """One statement about the resource: a property and a value (outgoing or incoming)."""
+
+    property: TermView
+    value: TermView
+
+
+@dataclass
+class ResourceView:
+    """Everything a resource page shows."""
+
+    iri: str
+    label: str
+    labels: list[tuple[str, str]]  # (language, label)
+    types: list[TermView]
+    outgoing: list[FactView]
+    incoming: list[FactView]
+    evidence: list[Evidence]
+    same_as: list[str]
+
+
+async def describe(pool: WorkerPool, published: Published, iri: str) -> tuple[Graph, Graph]:
+    """The resource's own triples (out and in) and their context; raise NotFoundError."""
+    own = await construct(pool, published, NEIGHBOURHOOD_QUERY, {"r": iri})
+    if len(own) == 0:
+        raise NotFoundError(iri)
+    context = await construct(pool, published, CONTEXT_QUERY, {"r": iri})
+    return own, context
+
+
+def rdf_description(own: Graph, context: Graph, iri: str) -> Graph:
+    """The RDF answer for ``/id/…``: the resource's triples plus its evidence and labels."""
+    graph = Graph()
+    for prefix, ns in (
+        ("dg", DG),
+        ("prov", PROV),
+        ("oa", OA),
+        ("dcterms", DCTERMS),
+        ("owl", OWL),
+        ("id", Namespace(INSTANCE_BASE)),
+        ("wd", Namespace(WIKIDATA)),
+    ):
+        graph.bind(prefix, ns)
+    for triple in own:
+        graph.add(triple)
+    node = URIRef(iri)
+    for ev in context.objects(node, PROV.wasDerivedFrom):
+        for triple in context.triples((ev, None, None)):
+            graph.add(triple)
+    return graph
+
+
+def _evidence(context: Graph, node: URIRef | BNode) -> list[Evidence]:
+    items = []
+    for ev in context.objects(node, PROV.wasDerivedFrom):
+        for quote in context.objects(ev, OA.exact) or [""]:
+            articles = list(context.objects(ev, DCTERMS.source))
+            article_id = next(
+                (str(i) for a in articles for i in context.objects(a, DCTERMS.identifier)),
+                local_name(str(articles[0])) if articles else "",
+            )
+            link = href(str(articles[0])) if articles and isinstance(articles[0], URIRef) else None
+            items.append(Evidence(str(quote), article_id, link))
+    return sorted(items, key=lambda e: (e.article, e.quote))
+
+
+def _term(context: Graph, term) -> TermView:
+    if isinstance(term, Literal):
+        detail = term.language or (local_name(str(term.datatype)) if term.datatype else "")
+        return TermView(str(term), detail=detail)
+    if isinstance(term, URIRef):
+        link = href(str(term))
+        return TermView(
+            best_label(context, term),
+            link,
+            str(term),
+            _evidence(context, term),
+            external=not link.startswith("/"),
+        )
+    return TermView(best_label(context, term), evidence=_evidence(context, term))
+
+
+def resource_view(own: Graph, context: Graph, iri: str) -> ResourceView:
+    """Arrange the resource's triples for its HTML page."""
+    node = URIRef(iri)
+    labels = sorted(
+        (o.language or "", str(o))
+        for p in (RDFS.label, SKOS.prefLabel)
+        for o in own.objects(node, p)
+        if isinstance(o, Literal)
+    )
+    hidden = {RDF.type, RDFS.label, SKOS.prefLabel, PROV.wasDerivedFrom, OWL.sameAs}
+    outgoing = [
+        FactView(_term(context, p), _term(context, o))
+        for p, o in own.predicate_objects(node)
+        if p not in hidden
+    ]
+    incoming = [
+        FactView(_term(context, p), _term(context, s)) for s, p in own.subject_predicates(node)
+    ]
+    outgoing.sort(key=lambda f: (f.property.text, f.value.text))
+    incoming.sort(key=lambda f: (f.property.text, f.value.text))
+    return ResourceView(
+        iri=iri,
+        label=best_label(context, node) if (node, None, None) in context else local_name(iri),
+        labels=labels,
+        types=sorted(
+            (_term(context, t) for t in own.objects(node, RDF.type)), key=lambda t: t.text
+        ),
+        outgoing=outgoing,
+        incoming=incoming,
+        evidence=_evidence(context, node),
+        same_as=sorted(str(o) for o in own.objects(node, OWL.sameAs)),
+    )

@@ -1,0 +1,287 @@
+"""Each competency question in queries/ gives its expected answer on the published store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from dealgraph.pipeline import build
+from dealgraph.queries import load_queries
+from dealgraph.settings import Settings
+from dealgraph.store import open_published
+
+ROOT = Path(__file__).resolve().parents[1]
+ID = "https://w3id.org/dealgraph/id/"
+DG = "https://w3id.org/dealgraph/ontology#"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> pyoxigraph.Store:
+    """The shipped sources, built through the real gate into a fresh store."""
+    settings = Settings.create(ROOT, tmp_path_factory.mktemp("store"))
+    build(settings)
+    opened, _info = open_published(settings.store_dir)
+    return opened
+
+
+def short(term: object) -> str | None:
+    """A compact text for a result term: id/… and dg:… IRIs shortened, literals as their value."""
+    if term is None:
+        return None
+    value = term.value  # type: ignore[attr-defined]
+    return value.removeprefix(ID).removeprefix(DG)
+
+
+def answer(store: pyoxigraph.Store, name: str, *columns: str) -> list[tuple[str | None, ...]]:
+    """Run queries/NAME.rq (union default graph) and keep *columns* of each row, in order."""
+    query = next(q for q in load_queries(ROOT / "queries") if q.name == name)
+    rows = store.query(query.text, use_default_graph_as_union=True)
+    return [tuple(short(row[c]) for c in columns) for row in rows]
+
+
+def test_every_query_file_has_a_title_a_description_and_a_test() -> None:
+    queries = load_queries(ROOT / "queries")
+    assert len(queries) >= 12
+    tested = {name for name in globals() if name.startswith("test_")}
+    for query in queries:
+        assert query.title and query.description
+        assert any(query.name.replace("-", "_") in t for t in tested), f"no test for {query.name}"
+
+
+def test_microsoft_rights_and_expiry(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "microsoft-rights-and-expiry", "right", "expiry", "expiryDate", "endedBy")
+    assert set(rows) == {
+        (
+            "right/microsoft-approval-of-for-profit-conversion",
+            "trigger/no-stated-end-2019",
+            None,
+            None,
+        ),
+        (
+            "right/microsoft-exclusive-cloud-provider",
+            "trigger/no-stated-end-2019",
+            None,
+            "agreement/2025-01-partnership-update",
+        ),
+        ("right/microsoft-api-exclusivity-2030", "trigger/agi-100b-profit-or-2030", None, None),
+        (
+            "right/microsoft-compute-rofr",
+            "trigger/no-stated-end-jan-2025",
+            None,
+            "agreement/2025-10-definitive-agreement",
+        ),
+        ("right/microsoft-openai-ip-2030", "trigger/agi-100b-profit-or-2030", None, None),
+        ("right/microsoft-revenue-share-2030", "trigger/agi-100b-profit-or-2030", None, None),
+        (
+            "right/microsoft-azure-api-exclusivity-agi",
+            "trigger/agi-verified-by-expert-panel",
+            None,
+            None,
+        ),
+        (
+            "right/microsoft-frontier-model-exclusivity-agi",
+            "trigger/agi-verified-by-expert-panel",
+            None,
+            None,
+        ),
+        ("right/microsoft-independent-agi-research", "trigger/no-stated-end-000", None, None),
+        ("right/microsoft-models-and-products-2032", "trigger/year-2032", "2032-01-01", None),
+        ("right/microsoft-research-ip-agi-or-2030", "trigger/agi-verified-or-2030", None, None),
+        ("right/microsoft-revenue-share-agi", "trigger/agi-verified-by-expert-panel", None, None),
+    }
+    # ordered by the date of the granting agreement: the 2019 rights first
+    assert {row[0] for row in rows[:2]} == {
+        "right/microsoft-approval-of-for-profit-conversion",
+        "right/microsoft-exclusive-cloud-provider",
+    }
+
+
+def test_rights_ending_at_agi_verification(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "rights-ending-at-agi-verification", "right", "holder", "combination")
+    assert rows == [
+        ("right/microsoft-azure-api-exclusivity-agi", "company/microsoft", None),
+        ("right/microsoft-frontier-model-exclusivity-agi", "company/microsoft", None),
+        ("right/microsoft-research-ip-agi-or-2030", "company/microsoft", "EarliestOf"),
+        ("right/microsoft-revenue-share-agi", "company/microsoft", None),
+        ("right/openai-revenue-share-agi", "company/openai", None),
+    ]
+
+
+def test_changes_january_to_october_2025(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "changes-january-to-october-2025", "change", "janRight", "octRight")
+    assert rows == [
+        ("ended", "right/microsoft-compute-rofr", None),
+        ("new", None, "right/microsoft-frontier-model-exclusivity-agi"),
+        ("new", None, "right/microsoft-independent-agi-research"),
+        ("new", None, "right/microsoft-research-ip-agi-or-2030"),
+        ("new", None, "right/openai-open-weight-models"),
+        ("new", None, "right/openai-third-party-products"),
+        ("new", None, "right/openai-us-government-api"),
+        (
+            "revised",
+            "right/microsoft-api-exclusivity-2030",
+            "right/microsoft-azure-api-exclusivity-agi",
+        ),
+        ("revised", "right/microsoft-openai-ip-2030", "right/microsoft-models-and-products-2032"),
+        ("revised", "right/microsoft-revenue-share-2030", "right/microsoft-revenue-share-agi"),
+        ("revised", "right/openai-revenue-share-2030", "right/openai-revenue-share-agi"),
+    ]
+
+
+def test_microsoft_stake_over_time(store: pyoxigraph.Store) -> None:
+    rows = answer(
+        store, "microsoft-stake-over-time", "date", "issuer", "percentage", "qualifier", "certainty"
+    )
+    assert rows == [
+        ("2025-01-01", "company/openai", "49.0", "Exact", "Reported"),
+        ("2025-10-01", "company/openai-group-pbc", "27.0", "Approximate", "OfficiallyAnnounced"),
+    ]
+
+
+def test_monetary_figures_with_quotes(store: pyoxigraph.Store) -> None:
+    rows = answer(
+        store, "monetary-figures-with-quotes", "fact", "amountValue", "qualifier", "quote"
+    )
+    facts = {(fact, float(value), qualifier) for fact, value, qualifier, _ in rows}
+    assert facts == {
+        ("investment/stargate-up-to-500b", 500e9, "UpTo"),
+        ("valuation/openai-500b", 500e9, "Exact"),
+        ("obligation/openai-azure-purchase-250b", 250e9, "Exact"),
+        ("stake/microsoft-openai-group-pbc-2025-10", 135e9, "Exact"),
+        ("event/agi-100b-profit", 100e9, "AtLeast"),
+        ("investment/stargate-initial-100b", 100e9, "Exact"),
+        ("investment/microsoft-openai-13b", 13e9, "Exact"),
+        ("investment/microsoft-openai-over-13b", 13e9, "AtLeast"),
+        ("investment/amazon-anthropic-8b", 8e9, "Exact"),
+        ("investment/google-anthropic-2b", 2e9, "Exact"),
+    }
+    assert all("milliard" in quote or "%" in quote for *_, quote in rows)
+    assert float(rows[0][1]) == 500e9 and float(rows[-1][1]) == 2e9  # largest first
+
+
+def test_facts_on_a_single_reported_source(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "facts-on-a-single-reported-source", "fact", "article")
+    assert ("stake/microsoft-openai-2025-01", "001_1765ecd6dcc4455c.txt") in rows
+    assert ("right/openai-oracle-capacity", "004_3fb69948d812f9a2.txt") in rows
+    # reported by two articles: not on a single source
+    assert not any(fact == "event/agi-100b-profit" for fact, _ in rows)
+    assert len(rows) == 16
+
+
+def test_where_the_articles_disagree(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "where-the-articles-disagree", "disagreement", "claim", "articles")
+    claims = {(d, c) for d, c, _ in rows}
+    assert claims == {
+        ("disagreement/agi-definition-certainty", "event/agi-100b-profit"),
+        ("disagreement/agi-definition-certainty", "event/agi-declared-and-verified"),
+        ("disagreement/microsoft-investment-amount", "investment/microsoft-openai-13b"),
+        ("disagreement/microsoft-investment-amount", "investment/microsoft-openai-over-13b"),
+        ("disagreement/partnership-start", "agreement/2019-partnership"),
+        ("disagreement/partnership-start", "event/close-ties-since-2023"),
+    }
+    sources = {c: set(a.split()) for _, c, a in rows}
+    assert sources["investment/microsoft-openai-over-13b"] == {"002_8e0271b86f685adc.txt"}
+
+
+def test_agreement_versions(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "agreement-versions", "agreement", "date", "binding", "revises")
+    assert rows == [
+        ("agreement/2019-partnership", "2019-01-01", None, None),
+        (
+            "agreement/2024-06-oracle-capacity-consent",
+            "2024-06-01",
+            None,
+            "agreement/2019-partnership",
+        ),
+        ("agreement/2025-01-partnership-update", "2025-01-01", None, "agreement/2019-partnership"),
+        ("agreement/stargate-joint-venture", "2025-01-01", None, None),
+        (
+            "agreement/2025-09-memorandum-of-understanding",
+            "2025-09-01",
+            "false",
+            "agreement/2025-01-partnership-update",
+        ),
+        (
+            "agreement/2025-10-definitive-agreement",
+            "2025-10-01",
+            "true",
+            "agreement/2025-01-partnership-update",
+        ),
+        (
+            "agreement/2025-10-definitive-agreement",
+            "2025-10-01",
+            "true",
+            "agreement/2025-09-memorandum-of-understanding",
+        ),
+    ]
+
+
+def test_rights_that_survive_agi(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "rights-that-survive-agi", "right", "expiryDate")
+    assert rows == [("right/microsoft-models-and-products-2032", "2032-01-01")]
+
+
+def test_carve_outs(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "carve-outs", "right", "excluded")
+    research = {e for r, e in rows if r == "right/microsoft-research-ip-agi-or-2030"}
+    assert research == {
+        "Model architecture",
+        "Model weights",
+        "Inference code",
+        "Fine-tuning code",
+        "Data-centre hardware and software infrastructure",
+    }
+    assert len(rows) == 7
+
+
+def test_monetary_commitments(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "monetary-commitments", "obligation", "obligor", "amountValue")
+    assert [(o, who, v and float(v)) for o, who, v in rows] == [
+        ("obligation/microsoft-compute-caps-before-agi", "company/microsoft", None),
+        ("obligation/openai-azure-commitment-2025-01", "company/openai", None),
+        ("obligation/openai-azure-purchase-250b", "company/openai", 250e9),
+    ]
+
+
+def test_regulatory_and_legal_events(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "regulatory-and-legal-events", "event", "kind", "date")
+    assert rows == [
+        ("event/ftc-questions-google", "RegulatoryAction", None),
+        ("event/ftc-report-ai-investments", "RegulatoryAction", None),
+        ("event/google-asks-us-government-2024-12", "RegulatoryAction", "2024-12-01"),
+        ("event/musk-lawsuit", "LegalAction", None),
+    ]
+
+
+def test_rights_each_agreement_grants(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "rights-each-agreement-grants", "agreement", "rights")
+    assert rows == [
+        ("agreement/2025-10-definitive-agreement", "11"),
+        ("agreement/2025-01-partnership-update", "6"),
+        ("agreement/2019-partnership", "2"),
+        ("agreement/2024-06-oracle-capacity-consent", "1"),
+    ]
+
+
+def test_rights_expiring_by_2030(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "rights-expiring-by-2030", "right", "date")
+    assert rows == [
+        ("right/microsoft-api-exclusivity-2030", "2030-01-01"),
+        ("right/microsoft-openai-ip-2030", "2030-01-01"),
+        ("right/microsoft-research-ip-agi-or-2030", "2030-01-01"),
+        ("right/microsoft-revenue-share-2030", "2030-01-01"),
+        ("right/openai-revenue-share-2030", "2030-01-01"),
+    ]
+
+
+def test_evidence_per_article(store: pyoxigraph.Store) -> None:
+    rows = answer(store, "evidence-per-article", "article", "quotes")
+    assert rows == [
+        ("000_1360818c7821c995.txt", "20"),
+        ("001_1765ecd6dcc4455c.txt", "10"),
+        ("002_8e0271b86f685adc.txt", "10"),
+        ("003_848ed4591a94d92d.txt", "21"),
+        ("004_3fb69948d812f9a2.txt", "12"),
+    ]

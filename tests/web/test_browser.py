@@ -1,0 +1,65 @@
+"""The query page in real headless Chromium: click an example, run it, see its rows."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_click_example_run_and_see_rows(server, page, tmp_path):
+    page.goto(server.url + "/")
+    assert "Which companies are in the graph?" in page.content()
+    page.click("button.example[data-name='01-companies']")
+    assert "dg:Company" in page.input_value("#query")
+    page.click("#run")
+    page.wait_for_selector("#results table tbody tr")
+    rows = page.locator("#results table tbody tr")
+    assert rows.count() == 3
+    assert page.locator("#results a[href='/id/company/microsoft']").count() == 1
+    assert "3 results" in page.text_content("#status")
+    assert page.locator("#downloads a").count() == 3
+    shot = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path)) / "query-page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 0
+
+
+def test_ctrl_enter_runs_and_errors_are_shown(server, page):
+    page.goto(server.url + "/")
+    page.fill("#query", "SELECT * WHERE { ?s ?p }")
+    page.press("#query", "Control+Enter")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "syntax error" in page.text_content("#error").lower()
+
+
+def test_resource_page_renders(server, page, tmp_path):
+    page.goto(server.url + "/id/right/microsoft-openai-ip-2032")
+    assert page.locator("h1").text_content() == "Microsoft's rights to OpenAI IP until 2032"
+    shot = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path)) / "resource-page.png"
+    page.screenshot(path=str(shot), full_page=True)
