@@ -37,14 +37,57 @@ AGREEMENT_CLASSES = ("Agreement", "Agreement", "Agreement", "Consent", "Memorand
 CERTAINTY = ("OfficiallyAnnounced", "Reported", "UnderConsideration")
 QUALIFIERS = ("Exact", "Approximate", "AtLeast", "UpTo")
 PRECISION = ("YearPrecision", "MonthPrecision", "DayPrecision")
-WORDS = (
-    "accord partenariat droits exclusivité modèles infrastructure capacité calcul "
-    "participation capital valorisée milliards cloud produits recherche licence "
-    "propriété intellectuelle jusqu’en échéance reconnaissance générale intelligence "
-    "artificielle panel experts indépendants société bénéfices investisseur conversion "
-    "restructuration annonce régulateur enquête concurrence fournisseur hébergement "
-    "the agreement extends rights until stake valued exclusive provider revenue share"
-).split()
+WORDS = [
+    "accord",
+    "partenariat",
+    "droits",
+    "exclusivité",
+    "modèles",
+    "infrastructure",
+    "capacité",
+    "calcul",
+    "participation",
+    "capital",
+    "valorisée",
+    "milliards",
+    "cloud",
+    "produits",
+    "recherche",
+    "licence",
+    "propriété",
+    "intellectuelle",
+    "jusqu’en",
+    "échéance",
+    "reconnaissance",
+    "générale",
+    "intelligence",
+    "artificielle",
+    "panel",
+    "experts",
+    "indépendants",
+    "société",
+    "bénéfices",
+    "investisseur",
+    "conversion",
+    "restructuration",
+    "annonce",
+    "régulateur",
+    "enquête",
+    "concurrence",
+    "fournisseur",
+    "hébergement",
+    "the",
+    "agreement",
+    "extends",
+    "rights",
+    "until",
+    "stake",
+    "valued",
+    "exclusive",
+    "provider",
+    "revenue",
+    "share",
+]
 
 
 @dataclass
@@ -213,7 +256,9 @@ class _Generator:
             self.w.add(ag, DG + "date", self._date(year + v))
             self.w.add(ag, DG + "datePrecision", DG + self.rng.choice(PRECISION))
             self.w.add(ag, DG + "certainty", DG + self.rng.choice(CERTAINTY))
-            self.w.add(ag, DG + "isBinding", _typed(str(self.rng.random() < 0.8).lower(), "boolean"))
+            self.w.add(
+                ag, DG + "isBinding", _typed(str(self.rng.random() < 0.8).lower(), "boolean")
+            )
             if previous_version:
                 self.w.add(ag, PROV + "wasRevisionOf", previous_version)
             self.w.add(ag, PROV + "wasDerivedFrom", self._evidence())

@@ -28,6 +28,9 @@ FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     ".jsonld": (ox.RdfFormat.JSON_LD, "JSON-LD"),
 }
 WIKIDATA_FOLDER = "wikidata"  # data/wikidata/: a Wikidata snapshot, kept apart from curated facts
+# ontology/alignments*.ttl map dg: terms to other vocabularies: published, never reasoned over,
+# so that inferred triples come from the dg: axioms alone.
+ALIGNMENTS_PREFIX = "alignments"
 
 _RDF_LANG_STRING = str(RDF.langString)
 _XSD_STRING = str(XSD.string)
@@ -45,6 +48,7 @@ class Sources:
 
     root: Path
     ontology: Graph
+    alignments: Graph
     data: Graph
     shapes: Graph
     wikidata: Graph
@@ -68,7 +72,7 @@ def load(settings: Settings) -> Sources:
     if not fact_files:
         raise SourceError(f"{_rel(root, settings.data_dir)}/ holds no facts outside wikidata/")
 
-    ontology, shapes, data, wikidata = Graph(), Graph(), Graph(), Graph()
+    ontology, alignments, shapes, data, wikidata = Graph(), Graph(), Graph(), Graph(), Graph()
     for path in shape_files:
         _parse_into(shapes, root, path)
     typed: dict[str, list[str]] = defaultdict(list)
@@ -84,17 +88,21 @@ def load(settings: Settings) -> Sources:
         for subject in set(graph.subjects()):
             anywhere[str(subject)].append(rel)
         if path.is_relative_to(settings.ontology_dir):
-            ontology += graph
+            if path.name.startswith(ALIGNMENTS_PREFIX):
+                alignments += graph
+            else:
+                ontology += graph
         else:
             data += graph
     defined_in = {subject: typed.get(subject) or files for subject, files in anywhere.items()}
 
-    for graph in (ontology, data, shapes, wikidata):
+    for graph in (ontology, alignments, data, shapes, wikidata):
         graph.namespace_manager.bind("dg", "https://w3id.org/dealgraph/ontology#")
         graph.namespace_manager.bind("id", "https://w3id.org/dealgraph/id/")
     return Sources(
         root=root,
         ontology=ontology,
+        alignments=alignments,
         data=data,
         shapes=shapes,
         wikidata=wikidata,

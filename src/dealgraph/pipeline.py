@@ -102,7 +102,7 @@ def ensure_built(settings: Settings, progress: Progress | None = None) -> BuildI
 
 def _graphs(result: CheckResult) -> dict[str, Graph]:
     graphs = {
-        str(ONTOLOGY_GRAPH): result.sources.ontology,
+        str(ONTOLOGY_GRAPH): result.sources.ontology + result.sources.alignments,
         str(ASSERTED_GRAPH): result.sources.data,
         str(INFERRED_GRAPH): result.reasoning.inferred,
     }

@@ -41,7 +41,9 @@ def publish(
         for graph_iri, graph in graphs.items():
             data = graph.serialize(format="nt", encoding="utf-8")
             store.bulk_load(
-                data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph_iri)
+                data,
+                format=pyoxigraph.RdfFormat.N_TRIPLES,
+                to_graph=pyoxigraph.NamedNode(graph_iri),
             )
             counts[graph_iri] = len(graph)
         store.flush()

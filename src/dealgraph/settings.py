@@ -16,13 +16,13 @@ def is_root(path: Path) -> bool:
 
 
 def default_root() -> Path:
-    """The current folder when it is a dealgraph working copy, else the copy shipped with the package."""
+    """The current folder when it is a dealgraph working copy, else the packaged copy."""
     cwd = Path.cwd()
     return cwd if is_root(cwd) else PACKAGED_ROOT
 
 
 def default_store_dir(root: Path) -> Path:
-    """``$DEALGRAPH_STORE``, else ``ROOT/.dealgraph/store`` for a working copy, else a per-user folder."""
+    """``$DEALGRAPH_STORE``, else ``ROOT/.dealgraph/store`` in a working copy, else per user."""
     if env := os.environ.get("DEALGRAPH_STORE"):
         return Path(env)
     if root.resolve() != PACKAGED_ROOT.resolve() and os.access(root, os.W_OK):
@@ -40,7 +40,7 @@ class Settings:
 
     @classmethod
     def create(cls, root: Path | None = None, store_dir: Path | None = None) -> Settings:
-        """Settings for *root* (default: :func:`default_root`) and *store_dir* (default: derived)."""
+        """Settings for *root* (default: :func:`default_root`) and *store_dir* (derived)."""
         root = (root or default_root()).resolve()
         return cls(root=root, store_dir=(store_dir or default_store_dir(root)).resolve())
 

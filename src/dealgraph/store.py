@@ -81,7 +81,7 @@ def open_build(build_dir: Path) -> tuple[pyoxigraph.Store, BuildInfo]:
 
 
 def open_published(store_dir: Path) -> tuple[pyoxigraph.Store, BuildInfo]:
-    """Open the published build read-only; raise :class:`StoreNotPublishedError` when there is none."""
+    """Open the published build read-only; :class:`StoreNotPublishedError` when there is none."""
     build = current_build(store_dir)
     if build is None:
         raise StoreNotPublishedError(

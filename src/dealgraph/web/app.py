@@ -130,16 +130,24 @@ def _html(state: ServerState, template: str, **context) -> HTMLResponse:
     return HTMLResponse(page)
 
 
+POOL_ERRORS = (QueryTimeoutError, PoolBusyError, WorkerCrashedError)
+
+
+def _unavailable(exc: Exception) -> HttpError:
+    """The clear 503 answer for a query that timed out, found no worker, or lost its worker."""
+    if isinstance(exc, QueryTimeoutError):
+        return HttpError(503, f"query timeout: {exc}; add a LIMIT or narrow the patterns")
+    if isinstance(exc, PoolBusyError):
+        return HttpError(503, f"server busy: {exc}; retry shortly", {"Retry-After": "5"})
+    return HttpError(503, f"the query worker stopped unexpectedly ({exc})")
+
+
 async def _run(state: ServerState, job: QueryJob):
     """Run a job, turning timeouts and crashes into clear 5xx answers."""
     try:
         return await state.pool.run(job)
-    except QueryTimeoutError as exc:
-        raise HttpError(503, f"query timeout: {exc}; add a LIMIT or narrow the patterns") from None
-    except PoolBusyError as exc:
-        raise HttpError(503, f"server busy: {exc}; retry shortly", {"Retry-After": "5"}) from None
-    except WorkerCrashedError as exc:
-        raise HttpError(503, f"the query worker stopped unexpectedly ({exc})") from None
+    except POOL_ERRORS as exc:
+        raise _unavailable(exc) from None
 
 
 def create_app(
@@ -193,6 +201,9 @@ def create_app(
                     return _error(exc.status, exc.message, exc.headers)
                 except InternalQueryError as exc:
                     return _error(500, f"internal query failed: {exc}")
+                except POOL_ERRORS as exc:  # pages and dumps run queries of their own
+                    error = _unavailable(exc)
+                    return _error(error.status, error.message, error.headers)
 
             app.add_route(path, endpoint, methods=methods or ["GET", "HEAD"])
             return handler
@@ -396,7 +407,7 @@ def create_app(
                 QueryJob(build_dir=str(published.build_dir), query="ASK {}")
             )
             status = "ok" if ping.status == 200 else "degraded"
-        except (QueryTimeoutError, PoolBusyError, WorkerCrashedError):
+        except POOL_ERRORS:
             status = "degraded"
         body = {
             "status": status,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from ..namespaces import INSTANCE_BASE
+from ..namespaces import DG, INSTANCE_BASE
 from .executor import QueryJob, WorkerPool
 from .published import Published
 
@@ -83,6 +83,11 @@ class DatasetStats:
     classes: list[tuple[str, str, int]] = field(default_factory=list)  # iri, label, instances
     properties: list[tuple[str, int]] = field(default_factory=list)  # iri, triples
     graphs: list[GraphStats] = field(default_factory=list)
+
+    @property
+    def dealgraph_classes(self) -> list[tuple[str, str, int]]:
+        """The dg: classes with their instance counts (not OWL's or the aligned vocabularies')."""
+        return [c for c in self.classes if c[0].startswith(str(DG))]
 
     @property
     def vocabularies(self) -> list[str]:

@@ -1,0 +1,274 @@
+"""Benchmark dealgraph's SPARQL endpoint against ``oxigraph serve-read-only``, side by side.
+
+Usage: ``python bench/run.py [--quick] [--out docs/benchmarks.md]``
+
+For each data set (the shipped dealgraph data, and a synthetic deal graph of ~1M triples, or
+~50k with ``--quick``) the same quads are served by dealgraph (uvicorn + query worker
+processes over the published store) and by ``oxigraph serve-read-only`` (the Rust server,
+union default graph), both on 127.0.0.1 and both started and stopped here. Each query is
+first checked to give the same number of results on both; then sequential latency is
+measured per query, throughput with concurrent clients for ASK and a lookup, and memory
+after warm-up. The report (Markdown + a PNG chart) goes to ``--out``; raw numbers as JSON
+to ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import data_sets  # noqa: E402
+import load  # noqa: E402
+import pyoxigraph  # noqa: E402
+import report  # noqa: E402
+import servers  # noqa: E402
+
+from queries import BenchQuery, bench_queries  # noqa: E402
+
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How much to measure: quick (under a minute) or full (a few minutes)."""
+
+    synthetic_triples: int
+    latency_requests: int  # at most this many sequential requests per query and server
+    latency_budget_s: float  # ... or stop after this long (but at least 5 requests)
+    throughput_s: float
+    clients: int
+    workers: int
+    loop_fallback: bool = True  # re-measure dealgraph with loop=asyncio when auto fails
+
+    @classmethod
+    def for_mode(cls, quick: bool) -> Settings:
+        if quick:
+            return cls(50_000, 100, 0.5, 2.0, 8, 2)
+        return cls(1_000_000, 400, 6.0, 10.0, 8, 2)
+
+
+@dataclass
+class QueryResult:
+    """One query on one data set: result sizes on both servers and their latencies."""
+
+    query: BenchQuery
+    rows_dealgraph: int
+    rows_oxigraph: int
+    dealgraph: load.Latency
+    oxigraph: load.Latency
+
+    @property
+    def same_results(self) -> bool:
+        return self.rows_dealgraph == self.rows_oxigraph
+
+    @property
+    def ratio(self) -> float:
+        """dealgraph p50 / oxigraph p50 (lower is better; 1.0 is parity)."""
+        return self.dealgraph.p50 / self.oxigraph.p50
+
+
+@dataclass
+class DatasetResult:
+    """Everything measured on one data set."""
+
+    dataset: data_sets.Dataset
+    queries: list[QueryResult] = field(default_factory=list)
+    throughput: dict[str, dict[str, load.Throughput]] = field(default_factory=dict)
+    memory: dict[str, servers.Memory] = field(default_factory=dict)
+    startup_s: dict[str, float] = field(default_factory=dict)
+    sizes: dict[str, tuple[int | str, int | str]] = field(default_factory=dict)
+    entry_point_errors: dict[str, str] = field(default_factory=dict)  # with loop=auto
+    dealgraph_loop: str = "auto"
+    # "query/server" -> CPU microseconds per request: (server process, its child processes)
+    cpu_us: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    http_stack: load.Throughput | None = None  # dealgraph OPTIONS /sparql: no query, no pool
+
+
+def say(message: str) -> None:
+    """Progress on stderr, with a timestamp."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def rows(url: str, query: str) -> int | str:
+    """The number of results *query* gives at *url* (one request), or the error answer."""
+    client = load.Client(url)
+    try:
+        status, body, _ = client.post(load.form_body(query))
+    finally:
+        client.close()
+    if status != 200:
+        return f"HTTP {status}: {body.decode(errors='replace').strip()[:200]}"
+    return load.result_size(body)
+
+
+def check(
+    ds: data_sets.Dataset, queries: list[BenchQuery], dg: servers.Server, ox: servers.Server
+) -> dict[str, tuple[int | str, int | str]]:
+    """Run each query once on both servers; print and return the result sizes (or errors)."""
+    say(f"{ds.name}: correctness check on dealgraph (loop={dg.loop}) and oxigraph")
+    sizes = {q.name: (rows(dg.query_url, q.text), rows(ox.query_url, q.text)) for q in queries}
+    for name, (d, o) in sizes.items():
+        verdict = "ok" if d == o else "DIFFER"
+        say(f"  {name:18} dealgraph {d!s:>7.60}  oxigraph {o!s:>7.60}  {verdict}")
+    return sizes
+
+
+def bench_dataset(ds: data_sets.Dataset, cfg: Settings) -> DatasetResult:
+    """Serve *ds* from both servers and measure; the servers are always stopped."""
+    result = DatasetResult(ds)
+    logs = RESULTS / ds.name
+    queries = bench_queries(ds.holder, ds.resource)
+    with ExitStack() as stack:
+        ox = servers.oxigraph_server(ds.oxigraph_dir, logs / "oxigraph.log")
+        dg = servers.dealgraph_server(ROOT, ds.store_dir, cfg.workers, logs / "dealgraph.log")
+        for server in (dg, ox):
+            say(f"{ds.name}: starting {server.name}")
+            started = time.perf_counter()
+            stack.enter_context(server)
+            result.startup_s[server.name] = time.perf_counter() - started
+        sizes = check(ds, queries, dg, ox)
+        failed = {n: d for n, (d, _) in sizes.items() if isinstance(d, str)}
+        if failed and cfg.loop_fallback:
+            result.entry_point_errors = failed
+            say(f"{ds.name}: dealgraph failed {len(failed)} queries; measuring with loop=asyncio")
+            dg.stop()
+            dg = servers.dealgraph_server(
+                ROOT, ds.store_dir, cfg.workers, logs / "dealgraph-asyncio.log", loop="asyncio"
+            )
+            stack.enter_context(dg)
+            sizes = check(ds, queries, dg, ox)
+        result.dealgraph_loop = dg.loop
+        result.sizes = sizes
+        queries = [q for q in queries if not isinstance(sizes[q.name][0], str)]
+        for q in queries:
+            say(f"{ds.name}: latency of {q.name}")
+            lat_dg = load.measure_latency(
+                dg.query_url, q.text, cfg.latency_requests, cfg.latency_budget_s
+            )
+            lat_ox = load.measure_latency(
+                ox.query_url, q.text, cfg.latency_requests, cfg.latency_budget_s
+            )
+            d, o = sizes[q.name]
+            result.queries.append(QueryResult(q, int(d), int(o), lat_dg, lat_ox))
+            say(
+                f"  p50 dealgraph {lat_dg.p50:8.2f} ms  oxigraph {lat_ox.p50:8.2f} ms  "
+                f"ratio {lat_dg.p50 / lat_ox.p50:.2f}  (n={len(lat_dg.samples_ms)})"
+            )
+        for name in ("ask", "resource"):
+            q = next((q for q in queries if q.name == name), None)
+            if q is None:
+                continue
+            result.throughput[name] = {}
+            for server in (dg, ox):
+                say(f"{ds.name}: throughput of {name} on {server.name}, {cfg.clients} clients")
+                tp = load.measure_throughput(
+                    server.query_url, q.text, cfg.clients, cfg.throughput_s
+                )
+                result.throughput[name][server.name] = tp
+                say(f"  {tp.rps:,.0f} req/s ({tp.requests} requests, {tp.errors} errors)")
+        if load.wrk_available():
+            say(f"{ds.name}: HTTP stack alone: OPTIONS /sparql on dealgraph (no query run)")
+            tp = load.wrk_throughput(dg.query_url, None, cfg.clients, cfg.throughput_s, "OPTIONS")
+            result.http_stack = tp
+            say(f"  {tp.rps:,.0f} req/s")
+        for server in (dg, ox):
+            result.memory[server.name] = server.memory()
+    return result
+
+
+def environment() -> dict[str, str]:
+    """What the numbers were measured on."""
+    mem_kb = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem_kb = int(line.split()[1])
+    cpu = platform.processor() or "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    import uvicorn
+
+    return {
+        "cpu": f"{os.cpu_count()} cores ({cpu})",
+        "ram": f"{mem_kb / 2**20:.0f} GB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "oxigraph": servers.oxigraph_version(),
+        "uvicorn": uvicorn.__version__,
+        "load tool": "wrk (1 thread, keep-alive)"
+        if load.wrk_available()
+        else "multi-process http.client",
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="~50k synthetic triples, short runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--skip-shipped", action="store_true", help="only the synthetic graph")
+    args = parser.parse_args(argv)
+    cfg = Settings.for_mode(args.quick)
+    mode = "quick" if args.quick else "full"
+    started = time.perf_counter()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    say(f"{mode} run; throughput client: {env['load tool']}")
+    results: list[DatasetResult] = []
+    if not args.skip_shipped:
+        ds = data_sets.shipped(ROOT, RESULTS / "shipped", say)
+        results.append(bench_dataset(ds, cfg))
+    ds = data_sets.synthetic(ROOT, RESULTS / "synthetic", cfg.synthetic_triples, say)
+    results.append(bench_dataset(ds, cfg))
+    elapsed = time.perf_counter() - started
+    raw = RESULTS / f"results-{mode}.json"
+    raw.write_text(json.dumps([_raw(r) for r in results], indent=2, default=str))
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    png = out.with_suffix(".png")
+    report.write_chart(results, png)
+    notes = report.overhead_notes(results)
+    report.write_markdown(results, env, cfg, mode, elapsed, out, png, notes)
+    say(f"done in {elapsed:.0f} s: {out}, {png}, {raw}")
+
+
+def _raw(result: DatasetResult) -> dict:
+    return {
+        "dataset": asdict(result.dataset),
+        "queries": [
+            {
+                "name": q.query.name,
+                "kind": q.query.kind,
+                "rows": [q.rows_dealgraph, q.rows_oxigraph],
+                "dealgraph_ms": q.dealgraph.samples_ms,
+                "dealgraph_engine_ms": q.dealgraph.engine_ms,
+                "oxigraph_ms": q.oxigraph.samples_ms,
+            }
+            for q in result.queries
+        ],
+        "throughput": {
+            k: {s: asdict(t) for s, t in v.items()} for k, v in result.throughput.items()
+        },
+        "memory": {k: asdict(v) for k, v in result.memory.items()},
+        "startup_s": result.startup_s,
+        "entry_point_errors": result.entry_point_errors,
+        "dealgraph_loop": result.dealgraph_loop,
+        "cpu_us_per_request": result.cpu_us,
+        "http_stack": asdict(result.http_stack) if result.http_stack else None,
+    }
+
+
+if __name__ == "__main__":
+    main()
