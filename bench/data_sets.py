@@ -79,6 +79,11 @@ def _export_and_load_oxigraph(
         "oxigraph load (N-Quads file)",
         lambda: subprocess.run(cmd, check=True, capture_output=True),
     )
+    # publish() ends with Store.optimize(); do the same here, or the two stores differ in
+    # RocksDB layout (measured: 10-25 % slower queries on the un-compacted location).
+    say("  oxigraph optimize")
+    cmd = [OXIGRAPH, "optimize", "--location", str(location)]
+    _timed(times, "oxigraph optimize", lambda: subprocess.run(cmd, check=True, capture_output=True))
     return location
 
 

@@ -106,32 +106,48 @@ class Latency:
 
 
 def measure_latency(
-    url: str, query: str, max_requests: int, budget_s: float, warmup: int = 3
-) -> Latency:
-    """Up to *max_requests* sequential requests (at least 5, stop after *budget_s*)."""
-    client = Client(url)
+    urls: dict[str, str], query: str, max_requests: int, budget_s: float, warmup: int = 3
+) -> dict[str, Latency]:
+    """Sequential latency on several servers at once, their requests interleaved.
+
+    One request to each server per round (the order alternates between rounds), so that
+    background load on a shared machine hits all of them alike. Up to *max_requests*
+    rounds, stopping after *budget_s* once at least 5 rounds are done.
+    """
+    clients = {name: Client(url) for name, url in urls.items()}
     body = form_body(query)
+    samples: dict[str, list[float]] = {name: [] for name in urls}
+    engine: dict[str, list[float]] = {name: [] for name in urls}
+    sizes: dict[str, int] = dict.fromkeys(urls, 0)
+
+    def one(name: str) -> float:
+        started = time.perf_counter()
+        status, data, headers = clients[name].post(body)
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200:
+            raise RuntimeError(f"{urls[name]}: HTTP {status}: {data[:300]!r}")
+        if "x-query-time" in headers:
+            engine[name].append(float(headers["x-query-time"]) * 1000)
+        sizes[name] = len(data)
+        return elapsed
+
     try:
         for _ in range(warmup):
-            status, data, _ = client.post(body)
-            if status != 200:
-                raise RuntimeError(f"{url}: HTTP {status}: {data[:300]!r}")
-        samples: list[float] = []
-        engine: list[float] = []
-        size = 0
+            for name in urls:
+                one(name)
+        engine = {name: [] for name in urls}
+        order = list(urls)
+        rounds = 0
         deadline = time.perf_counter() + budget_s
-        while len(samples) < max_requests and (len(samples) < 5 or time.perf_counter() < deadline):
-            started = time.perf_counter()
-            status, data, headers = client.post(body)
-            samples.append((time.perf_counter() - started) * 1000)
-            if status != 200:
-                raise RuntimeError(f"{url}: HTTP {status}: {data[:300]!r}")
-            if "x-query-time" in headers:
-                engine.append(float(headers["x-query-time"]) * 1000)
-            size = len(data)
-        return Latency(samples, engine, size)
+        while rounds < max_requests and (rounds < 5 or time.perf_counter() < deadline):
+            for name in order:
+                samples[name].append(one(name))
+            order.reverse()
+            rounds += 1
+        return {name: Latency(samples[name], engine[name], sizes[name]) for name in urls}
     finally:
-        client.close()
+        for client in clients.values():
+            client.close()
 
 
 @dataclass
@@ -150,17 +166,23 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def _wrk_duration_ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip()).groups()  # type: ignore[union-attr]
+def _wrk_duration_ms(text: str) -> float | None:
+    """``812.00us``, ``1.20ms``, ``2.00s``, ``1.00m`` in milliseconds; None if unreadable."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if match is None:
+        return None
+    value, unit = match.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk_throughput(url: str, query: str, clients: int, duration_s: float) -> Throughput:
-    """Run ``wrk -t1 -cN`` with a Lua script that POSTs the form body."""
-    body = form_body(query).decode()
-    lua = f'wrk.method = "POST"\nwrk.body = [==[{body}]==]\n' + "".join(
-        f'wrk.headers["{k}"] = "{v}"\n' for k, v in HEADERS.items()
-    )
+def wrk_throughput(
+    url: str, query: str | None, clients: int, duration_s: float, method: str = "POST"
+) -> Throughput:
+    """Run ``wrk -t1 -cN`` with a Lua script that POSTs the form body (or sends *method*)."""
+    lua = f'wrk.method = "{method}"\n'
+    if query is not None:
+        lua += f"wrk.body = [==[{form_body(query).decode()}]==]\n"
+        lua += "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in HEADERS.items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     try:

@@ -1,4 +1,4 @@
-"""The ``dealgraph`` command line (design.md §3): validate, build, query, serve.
+"""The ``dealgraph`` command line (design.md §3): validate, build, query, serve, link, enrich.
 
 Exit codes: 0 success, 1 the data breaks the shapes, 2 unusable input (syntax errors, an
 inconsistent ontology, missing folders or store, a bad query). Reports and query results go
@@ -7,9 +7,11 @@ to stdout; progress and errors go to stderr, so ``--format json`` output is pure
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -18,10 +20,15 @@ import pyoxigraph as ox
 import typer
 
 from .errors import EXIT_UNUSABLE, EXIT_VIOLATIONS, DealgraphError, ValidationFailed
-from .pipeline import build, check, ensure_built
+from .load import load
+from .pipeline import WIKIDATA_GRAPH, build, check, ensure_built
 from .report import DEFAULT_PREFIXES, format_report
 from .settings import Settings
 from .store import StoreNotPublishedError, open_published
+from .wikidata.candidates import KINDS, Candidate, accepted, find_candidates
+from .wikidata.client import DEFAULT_ENDPOINT
+from .wikidata.enrich import SNAPSHOT_FILE, enrich
+from .wikidata.links import Entity, linked_items, links_turtle, unlinked
 
 app = typer.Typer(
     name="dealgraph",
@@ -55,6 +62,33 @@ class ReportFormat(StrEnum):
     turtle = "turtle"
     json = "json"
     junit = "junit"
+
+
+class LinkFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+Kind = StrEnum("Kind", {kind: kind for kind in KINDS})  # company, person, product, organization
+
+EndpointOption = Annotated[
+    str,
+    typer.Option(
+        "--endpoint",
+        help="Wikidata SPARQL endpoint (the Wikidata Query Service, QLever, or a local mirror).",
+    ),
+]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", help="Seconds to wait for each answer of the endpoint.")
+]
+RetriesOption = Annotated[
+    int, typer.Option("--retries", help="Tries after the first on 429, 5xx and network errors.")
+]
+
+NO_SNAPSHOT_NOTE = (
+    "no Wikidata snapshot in data/wikidata/: the graph is built without Wikidata facts "
+    "(run 'dealgraph enrich' where a Wikidata endpoint can be reached)"
+)
 
 
 class ResultFormat(StrEnum):
@@ -99,6 +133,8 @@ def validate_command(
     progress.done()
     if result.reasoning.skipped_reason:
         _warn(result.reasoning.skipped_reason)
+    if not len(result.sources.wikidata):
+        _note(NO_SNAPSHOT_NOTE)
     text = format_report(result.report, fmt.value)
     if output is not None:
         output.write_text(text, encoding="utf-8")
@@ -123,6 +159,8 @@ def build_command(ctx: typer.Context, store: StoreOption = None, root: RootOptio
     except DealgraphError as error:
         _fail(error, "nothing was published; the current store is unchanged")
     progress.done()
+    if str(WIKIDATA_GRAPH) not in info.triples:
+        _note(NO_SNAPSHOT_NOTE)
     typer.echo(f"published build {info.build_id} in {settings.store_dir}")
     width = max(len(iri) for iri in info.triples)
     for iri, count in info.triples.items():
@@ -203,6 +241,122 @@ def serve_command(
     run(settings, host, port, timeout, workers, allowed)
 
 
+@app.command("link")
+def link_command(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="A name to look up (else: every entity without a link)."),
+    ] = None,
+    kind: Annotated[
+        Kind | None,
+        typer.Option("--kind", help="What the name is: steers the ranking (needed with --name)."),
+    ] = None,
+    endpoint: EndpointOption = DEFAULT_ENDPOINT,
+    fmt: Annotated[LinkFormat, typer.Option("--format", "-F", help="Output format.")] = (
+        LinkFormat.table
+    ),
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            help="Write the accepted links as Turtle to FILE, for review.",
+            dir_okay=False,
+        ),
+    ] = None,
+    timeout: TimeoutOption = 30.0,
+    retries: RetriesOption = 3,
+    root: RootOption = None,
+) -> None:
+    """Ranked Wikidata candidates for a name, or for every entity without a link."""
+    options = {"timeout": timeout, "retries": retries}
+    if name is not None:
+        if kind is None:
+            _fail("--name needs --kind (company, person, product or organization)")
+        if write is not None:
+            _fail("--write records links of the graph's entities: use it without --name")
+        try:
+            found = find_candidates(endpoint, {"name": (kind.value, [name])}, **options)["name"]
+        except DealgraphError as error:
+            _fail(error)
+        if fmt is LinkFormat.json:
+            typer.echo(json.dumps({"candidates": [c.as_json() for c in found]}, indent=2))
+        else:
+            _echo_candidates(found)
+        return
+
+    settings = _settings(ctx, root)
+    try:
+        sources = load(settings)
+    except DealgraphError as error:
+        _fail(error)
+    todo = [e for e in unlinked(sources.data, sources.ontology) if kind is None or e.kind == kind]
+    try:
+        found_by_iri = find_candidates(
+            endpoint, {e.iri: (e.kind, list(e.names)) for e in todo}, **options
+        )
+    except DealgraphError as error:
+        _fail(error)
+    choices = [
+        (e, found_by_iri.get(e.iri, []), accepted(found_by_iri.get(e.iri, []))) for e in todo
+    ]
+    if fmt is LinkFormat.json:
+        typer.echo(json.dumps({"entities": [_entity_json(*c) for c in choices]}, indent=2))
+    else:
+        for entity, found, best in choices:
+            chosen = f"accepted {best.qid}" if best else "no clear candidate"
+            typer.echo(f"{entity.iri} ({entity.kind}; {' / '.join(entity.names)}): {chosen}")
+            _echo_candidates(found, indent="  ")
+    links = [(entity, best) for entity, _, best in choices if best is not None]
+    _note(
+        f"{len(todo)} entit{'ies' if len(todo) != 1 else 'y'} without a Wikidata link "
+        f"({len(linked_items(sources.data))} linked); {len(links)} with a clear candidate"
+    )
+    if write is not None:
+        write.write_text(links_turtle(links, endpoint), encoding="utf-8")
+        _note(f"{len(links)} proposed link{'s' * (len(links) != 1)} written to {write} for review")
+
+
+@app.command("enrich")
+def enrich_command(
+    ctx: typer.Context,
+    endpoint: EndpointOption = DEFAULT_ENDPOINT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Snapshot file (default: data/wikidata/snapshot.ttl).",
+            dir_okay=False,
+        ),
+    ] = None,
+    timeout: TimeoutOption = 60.0,
+    retries: RetriesOption = 3,
+    root: RootOption = None,
+) -> None:
+    """Snapshot chosen Wikidata facts about the linked items into data/wikidata/."""
+    settings = _settings(ctx, root)
+    try:
+        sources = load(settings)
+    except DealgraphError as error:
+        _fail(error)
+    qids = sorted(set(linked_items(sources.data).values()), key=lambda q: int(q[1:]))
+    if not qids:
+        _fail("no entity has an owl:sameAs link to a Wikidata item: run 'dealgraph link' first")
+    target = output or settings.data_dir / SNAPSHOT_FILE
+    retrieved = datetime.now(UTC)
+    try:
+        snapshot = enrich(
+            endpoint, qids, target, retrieved=retrieved, timeout=timeout, retries=retries
+        )
+    except DealgraphError as error:
+        _fail(error)
+    _note(
+        f"wrote {len(snapshot)} triples about {len(qids)} Wikidata items to {target} "
+        f"(retrieved {retrieved.isoformat(timespec='seconds')} from {endpoint})"
+    )
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -235,6 +389,26 @@ def _fail(error: DealgraphError | str, consequence: str = "") -> NoReturn:
         message += f" ({consequence})"
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+def _echo_candidates(found: list[Candidate], indent: str = "") -> None:
+    """Candidates as an aligned table (or a line saying there are none)."""
+    if not found:
+        typer.echo(f"{indent}(no item has this name as label or alias)")
+        return
+    rows = [[c.qid, c.label, c.description, f"{c.score:g}"] for c in found]
+    for line in _table(["qid", "label", "description", "score"], rows).splitlines():
+        typer.echo(indent + line)
+
+
+def _entity_json(entity: Entity, found: list[Candidate], best: Candidate | None) -> dict:
+    return {
+        "entity": entity.iri,
+        "kind": entity.kind,
+        "names": list(entity.names),
+        "accepted": best.qid if best else None,
+        "candidates": [c.as_json() for c in found],
+    }
 
 
 def _verdict(conforms: bool, violations: int) -> str:

@@ -41,7 +41,8 @@ _OX_POSITION = re.compile(r"^Parser error (?:at|between) line [^:]*: ")
 class Sources:
     """Everything a build reads, as graphs, plus where each subject of the facts is written.
 
-    ``defined_in`` maps a subject (IRI or blank node id) of ``data`` or ``ontology`` to the
+    ``defined_in`` maps a subject (IRI or blank node id) of ``data``, ``ontology`` or
+    ``wikidata`` (the snapshot under ``data/wikidata/``) to the
     files, relative to the project root, that define it: those typing it with ``rdf:type``,
     else those having it as a subject at all.
     """
@@ -78,16 +79,16 @@ def load(settings: Settings) -> Sources:
     typed: dict[str, list[str]] = defaultdict(list)
     anywhere: dict[str, list[str]] = defaultdict(list)
     for path in ontology_files + data_files:
-        if path.is_relative_to(wikidata_dir):
-            _parse_into(wikidata, root, path)
-            continue
         graph = _parse_into(Graph(), root, path)
         rel = _rel(root, path)
         for subject in set(graph.subjects(RDF.type, None)):
             typed[str(subject)].append(rel)
         for subject in set(graph.subjects()):
             anywhere[str(subject)].append(rel)
-        if path.is_relative_to(settings.ontology_dir):
+        if path.is_relative_to(wikidata_dir):
+            # Its own graph, but in defined_in too: the gate validates it and names its file.
+            wikidata += graph
+        elif path.is_relative_to(settings.ontology_dir):
             if path.name.startswith(ALIGNMENTS_PREFIX):
                 alignments += graph
             else:

@@ -233,13 +233,21 @@ class WorkerPool:
             if future.done():
                 return
             try:
+                # uvloop's add_reader makes the fd non-blocking; a large answer arrives in
+                # several chunks, which recv() must be allowed to wait for (the worker has
+                # finished the query and is writing the rest of it).
+                os.set_blocking(fd, True)
                 future.set_result(worker.conn.recv())
             except Exception as exc:  # EOF: the worker died
                 future.set_exception(WorkerCrashedError(str(exc) or "worker exited"))
 
+        try:
+            os.set_blocking(fd, True)  # a query larger than the pipe buffer is written in parts
+            worker.conn.send(job)
+        except OSError as exc:
+            raise WorkerCrashedError(str(exc) or "worker exited") from None
         loop.add_reader(fd, on_readable)
         try:
-            worker.conn.send(job)
             return await asyncio.wait_for(future, timeout)
         finally:
             loop.remove_reader(fd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,9 +19,14 @@ def validators(published: Published, variant: str = "") -> dict[str, str]:
     The ETag is weak (gzip may change the bytes) and names the build plus the variant
     (e.g. the Accept header) so each negotiated representation has its own tag.
     """
-    tag = f'W/"{published.info.build_id}-{zlib.crc32(variant.encode()):08x}"'
-    built = datetime.fromisoformat(published.info.built_at)
-    return {"ETag": tag, "Last-Modified": format_datetime(built, usegmt=True)}
+    return dict(_validators(published.info.build_id, published.info.built_at, variant))
+
+
+@lru_cache(maxsize=1024)  # computed on every request to /sparql: keep it off the hot path
+def _validators(build_id: str, built_at: str, variant: str) -> tuple[tuple[str, str], ...]:
+    tag = f'W/"{build_id}-{zlib.crc32(variant.encode()):08x}"'
+    built = datetime.fromisoformat(built_at)
+    return (("ETag", tag), ("Last-Modified", format_datetime(built, usegmt=True)))
 
 
 def not_modified(request: Request, headers: dict[str, str]) -> Response | None:

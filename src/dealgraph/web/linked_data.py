@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..namespaces import DG, INSTANCE_BASE, OA, PROV
+from ..namespaces import DG, INFERRED_GRAPH, INSTANCE_BASE, OA, PROV
 from .executor import WorkerPool
 from .published import Published
 from .store_queries import construct
@@ -22,6 +22,8 @@ CONSTRUCT { ?r ?p ?o . ?s ?q ?r . }
 WHERE { { ?r ?p ?o } UNION { SELECT ?s ?q ?r WHERE { ?s ?q ?r } LIMIT 5000 } }
 """
 # Labels, types and evidence of the resource, its neighbours and the properties linking them.
+# ?r is bound from outside (like a final VALUES), so each branch must mention it in a triple
+# pattern: a bare ``BIND(?r AS ?n)`` would leave ?n unbound and match every node of the store.
 CONTEXT_QUERY = """
 CONSTRUCT {
   ?n rdfs:label ?l . ?n skos:prefLabel ?pl . ?n a ?t . ?t rdfs:label ?tl .
@@ -29,13 +31,25 @@ CONSTRUCT {
   ?a dcterms:identifier ?aid .
 }
 WHERE {
-  { BIND(?r AS ?n) } UNION { ?r ?x ?n } UNION { ?n ?x ?r } UNION { ?r ?n ?y } UNION { ?y ?n ?r }
-  UNION { ?r a ?n }
+  { ?r ?p0 ?o0 BIND(?r AS ?n) } UNION { ?r ?x ?n } UNION { ?n ?x ?r }
+  UNION { ?r ?n ?y } UNION { ?y ?n ?r } UNION { ?r a ?n }
   { ?n rdfs:label ?l } UNION { ?n skos:prefLabel ?pl }
   UNION { ?n a ?t OPTIONAL { ?t rdfs:label ?tl } }
   UNION { ?n prov:wasDerivedFrom ?ev OPTIONAL { ?ev oa:exact ?quote }
           OPTIONAL { ?ev dcterms:source ?a OPTIONAL { ?a dcterms:identifier ?aid } } }
 }
+"""
+# The resource's triples (out and in) found only in the inferred graph: entailed by the
+# reasoner, not written by a curator.
+INFERRED_QUERY = f"""
+CONSTRUCT {{ ?r ?p ?o . ?s ?q ?r . }}
+WHERE {{
+  {{ GRAPH <{INFERRED_GRAPH}> {{ ?r ?p ?o }}
+    FILTER NOT EXISTS {{ GRAPH ?g {{ ?r ?p ?o }} FILTER(?g != <{INFERRED_GRAPH}>) }} }}
+  UNION
+  {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?q ?r }}
+    FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?q ?r }} FILTER(?g != <{INFERRED_GRAPH}>) }} }}
+}}
 """
 
 
@@ -99,6 +113,7 @@ class TermView:
     detail: str = ""  # language tag or datatype of a literal, or the IRI of a link
     evidence: list[Evidence] = field(default_factory=list)
     external: bool = False
+    inferred: bool = False  # for a type: the membership is only in the inferred graph
 
 
 @dataclass
@@ -107,6 +122,7 @@ class FactView:
 
     property: TermView
     value: TermView
+    inferred: bool = False  # only in the inferred graph: entailed, not curated
 
 
 @dataclass
@@ -121,15 +137,35 @@ class ResourceView:
     incoming: list[FactView]
     evidence: list[Evidence]
     same_as: list[str]
+    inferred_graph: str = str(INFERRED_GRAPH)
+
+    @property
+    def has_inferred(self) -> bool:
+        """Whether any type or fact shown is only in the inferred graph."""
+        return any(x.inferred for x in (*self.types, *self.outgoing, *self.incoming))
+
+
+class OwnTriples(Graph):
+    """The resource's own triples; ``inferred`` holds those that only the reasoner entailed."""
+
+    def __init__(self, triples: Graph, inferred: Graph) -> None:
+        super().__init__()
+        for triple in triples:
+            self.add(triple)
+        self.inferred = inferred
 
 
 async def describe(pool: WorkerPool, published: Published, iri: str) -> tuple[Graph, Graph]:
-    """The resource's own triples (out and in) and their context; raise NotFoundError."""
+    """The resource's own triples (out and in) and their context; raise NotFoundError.
+
+    The first graph is an :class:`OwnTriples`, so a page can mark the inferred facts.
+    """
     own = await construct(pool, published, NEIGHBOURHOOD_QUERY, {"r": iri})
     if len(own) == 0:
         raise NotFoundError(iri)
     context = await construct(pool, published, CONTEXT_QUERY, {"r": iri})
-    return own, context
+    inferred = await construct(pool, published, INFERRED_QUERY, {"r": iri})
+    return OwnTriples(own, inferred), context
 
 
 def rdf_description(own: Graph, context: Graph, iri: str) -> Graph:
@@ -187,6 +223,7 @@ def _term(context: Graph, term) -> TermView:
 def resource_view(own: Graph, context: Graph, iri: str) -> ResourceView:
     """Arrange the resource's triples for its HTML page."""
     node = URIRef(iri)
+    inferred = own.inferred if isinstance(own, OwnTriples) else Graph()
     labels = sorted(
         (o.language or "", str(o))
         for p in (RDFS.label, SKOS.prefLabel)
@@ -195,22 +232,25 @@ def resource_view(own: Graph, context: Graph, iri: str) -> ResourceView:
     )
     hidden = {RDF.type, RDFS.label, SKOS.prefLabel, PROV.wasDerivedFrom, OWL.sameAs}
     outgoing = [
-        FactView(_term(context, p), _term(context, o))
+        FactView(_term(context, p), _term(context, o), (node, p, o) in inferred)
         for p, o in own.predicate_objects(node)
         if p not in hidden
     ]
     incoming = [
-        FactView(_term(context, p), _term(context, s)) for s, p in own.subject_predicates(node)
+        FactView(_term(context, p), _term(context, s), (s, p, node) in inferred)
+        for s, p in own.subject_predicates(node)
     ]
-    outgoing.sort(key=lambda f: (f.property.text, f.value.text))
-    incoming.sort(key=lambda f: (f.property.text, f.value.text))
+    types = [
+        replace(_term(context, t), inferred=(node, RDF.type, t) in inferred)
+        for t in own.objects(node, RDF.type)
+    ]
+    outgoing.sort(key=lambda f: (f.property.text, f.inferred, f.value.text))
+    incoming.sort(key=lambda f: (f.property.text, f.inferred, f.value.text))
     return ResourceView(
         iri=iri,
         label=best_label(context, node) if (node, None, None) in context else local_name(iri),
         labels=labels,
-        types=sorted(
-            (_term(context, t) for t in own.objects(node, RDF.type)), key=lambda t: t.text
-        ),
+        types=sorted(types, key=lambda t: (t.inferred, t.text)),
         outgoing=outgoing,
         incoming=incoming,
         evidence=_evidence(context, node),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Result formats, keyed by the media type sent back.
 TABULAR_TYPES = {
@@ -132,6 +134,7 @@ class ResultTypes:
     graph: str | None
 
 
+@lru_cache(maxsize=512)  # pure, and clients send few distinct Accept headers
 def negotiate_results(accept: str | None, format_param: str | None) -> ResultTypes:
     """Pick result media types from a ``format`` parameter (wins when present) or ``Accept``."""
     if format_param:
@@ -151,8 +154,13 @@ def negotiate_results(accept: str | None, format_param: str | None) -> ResultTyp
     return ResultTypes(choose(accept, list(TABULAR_TYPES)), choose(accept, list(GRAPH_TYPES)))
 
 
-def prefers_html(accept: str | None, offered: list[str]) -> bool:
+def prefers_html(accept: str | None, offered: Iterable[str]) -> bool:
     """True when the client explicitly prefers text/html over every type in *offered*."""
+    return _prefers_html(accept, tuple(offered))
+
+
+@lru_cache(maxsize=512)
+def _prefers_html(accept: str | None, offered: tuple[str, ...]) -> bool:
     ranges = parse_accept(accept)
     q_html, spec = quality(ranges, "text/html")
     if spec < 3 or q_html == 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # PN_CHARS of the grammar; anything else (including Unicode spaces) is a one-character token.
 _PN = (
@@ -73,14 +74,39 @@ class QueryShape:
     form: str | None = None  # SELECT, CONSTRUCT, DESCRIBE, ASK, or an update keyword
     has_dataset_clause: bool = False  # FROM or FROM NAMED
     service_targets: list[str | None] = field(default_factory=list)
+    uses_volatile_function: bool = False  # NOW(), RAND(), UUID(), STRUUID(): differs per run
+
+    @property
+    def is_repeatable(self) -> bool:
+        """The same query on the same build gives the same answer (so it may be cached)."""
+        return not self.service_targets and not self.uses_volatile_function
 
     @property
     def is_update(self) -> bool:
         return self.form in UPDATE_KEYWORDS
 
 
+VOLATILE_FUNCTIONS = {"NOW", "RAND", "UUID", "STRUUID"}
+
+
 def analyse(text: str) -> QueryShape:
-    """Lex *text* once and report its form, FROM clauses and SERVICE targets."""
+    """Lex *text* once and report its form, FROM clauses and SERVICE targets.
+
+    Short texts (most queries, and every repeated one) are remembered: the answer is a pure
+    function of the text, and callers do not change it.
+    """
+    return _analyse_short(text) if len(text) <= SHORT_QUERY else _analyse(text)
+
+
+SHORT_QUERY = 4096  # bounds what the memo below keeps to a few MB
+
+
+@lru_cache(maxsize=512)
+def _analyse_short(text: str) -> QueryShape:
+    return _analyse(text)
+
+
+def _analyse(text: str) -> QueryShape:
     shape = QueryShape()
     prefixes: dict[str, str] = {}
     toks = list(tokens(text))
@@ -99,6 +125,8 @@ def analyse(text: str) -> QueryShape:
             shape.form = word
         elif word == "FROM":
             shape.has_dataset_clause = True
+        elif word in VOLATILE_FUNCTIONS:
+            shape.uses_volatile_function = True
         elif word == "SERVICE":
             j = i + 1
             if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "SILENT":

@@ -47,6 +47,7 @@
     } else if (term.type === "bnode") {
       td.appendChild(el("span", { class: "muted" }, "_:" + term.value));
     } else {
+      td.className = "literal";
       td.appendChild(el("span", { class: "lit" }, term.value));
       const tag = term["xml:lang"] || (term.datatype ? shorten(term.datatype) : "");
       if (tag) { td.appendChild(document.createTextNode(" ")); td.appendChild(el("span", { class: "tag" }, tag)); }
@@ -159,6 +160,8 @@
       button.classList.add("active");
       editor.value = examples[Number(button.dataset.index)].text;
       editor.focus();
+      editor.setSelectionRange(0, 0);
+      editor.scrollTop = 0;
     });
   });
   document.querySelectorAll("a.class-link").forEach(a => {

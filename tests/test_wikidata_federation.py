@@ -1,0 +1,85 @@
+"""Federated queries of queries/ run through the real dealgraph endpoint, with their Wikidata
+SERVICE pointed at a local oxigraph server holding the Wikidata-shaped fixture."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from wikidata_support import ROOT, Endpoint, start_dealgraph, stop, wikidata_fixture_server
+
+from dealgraph.pipeline import build
+from dealgraph.queries import load_queries
+from dealgraph.settings import Settings
+
+WIKIDATA_SERVICE = "<https://query.wikidata.org/sparql>"
+ID = "https://w3id.org/dealgraph/id/"
+WD = "http://www.wikidata.org/entity/"
+
+
+@pytest.fixture(scope="module")
+def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with wikidata_fixture_server(tmp_path_factory.mktemp("wikidata")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory, wikidata: str) -> Iterator[Endpoint]:
+    """The shipped sources built through the gate, served with the fixture server allowed."""
+    settings = Settings.create(ROOT, tmp_path_factory.mktemp("store"))
+    build(settings)
+    server = start_dealgraph(ROOT, settings.store_dir, services=[wikidata])
+    yield server
+    stop(server.proc)
+
+
+def federated(name: str, wikidata: str) -> str:
+    """queries/NAME.rq with its Wikidata SERVICE pointed at the fixture server."""
+    query = next(q for q in load_queries(ROOT / "queries") if q.name == name)
+    assert WIKIDATA_SERVICE in query.text, f"{name} does not federate with Wikidata"
+    return query.text.replace(WIKIDATA_SERVICE, f"<{wikidata}>")
+
+
+def test_headquarters_of_parties_to_rights_expiring_by_2030(
+    endpoint: Endpoint, wikidata: str
+) -> None:
+    query = federated("headquarters-of-parties-to-rights-expiring-by-2030", wikidata)
+    response = httpx.post(
+        endpoint.url + "/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    rows = [
+        (
+            b["party"]["value"].removeprefix(ID),
+            b["item"]["value"].removeprefix(WD),
+            b["headquartersLabel"]["value"],
+        )
+        for b in response.json()["results"]["bindings"]
+    ]
+    assert rows == [
+        ("company/microsoft", "Q2283", "Redmond"),
+        ("company/openai", "Q21708200", "San Francisco"),
+    ]
+
+
+def test_the_federated_query_is_refused_where_wikidata_is_not_allowed(
+    endpoint: Endpoint, wikidata: str
+) -> None:
+    query = next(
+        q for q in load_queries(ROOT / "queries") if WIKIDATA_SERVICE in q.text
+    ).text  # unchanged: Wikidata itself, not on this test server's allowlist
+    response = httpx.post(endpoint.url + "/sparql", data={"query": query}, timeout=30)
+    assert response.status_code == 403
+
+
+def test_resource_pages_show_the_wikidata_link_of_the_real_data(endpoint: Endpoint) -> None:
+    response = httpx.get(
+        endpoint.url + "/id/company/nvidia", headers={"Accept": "text/html"}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    assert f'href="{WD}Q182477"' in response.text
+    assert "Wikidata Q182477" in response.text
