@@ -6,14 +6,20 @@ application/sparql-results+json`` and ``Accept-Encoding: identity`` (no compress
 either side), over keep-alive connections.
 
 * Latency: one client, requests one after another (stdlib ``http.client``: little client
-  overhead), after a warm-up; p50/p95/p99 of the wall-clock time per request.
+  overhead), after a warm-up; p50/p95/p99 of the wall-clock time per request. Every request
+  is made unique by a comment line (``# n``, a counter) after the query, for every server
+  alike, so that a server with a result cache (dealgraph) has to evaluate each one; the
+  ``X-Cache`` answers are counted to prove it.
 * Throughput: ``wrk`` (C, epoll, one thread) with N connections when it is installed, with a
-  Lua script that sends the POST; otherwise a multi-process ``http.client`` fallback.
+  Lua script that sends the POST, either the same request every time (*repeated*) or each
+  one unique through a Lua ``request()`` function that appends a counter comment
+  (*distinct*); otherwise a multi-process ``http.client`` fallback.
 """
 
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import multiprocessing
 import re
@@ -33,9 +39,19 @@ HEADERS = {
 }
 
 
+VARIANTS = ("repeated", "distinct")  # throughput: the same request each time, or each unique
+
+_unique = itertools.count(1)  # numbers the unique requests of this process
+
+
 def form_body(query: str) -> bytes:
     """The POST body for *query*."""
     return urllib.parse.urlencode({"query": query}).encode()
+
+
+def unique(query: str) -> str:
+    """*query* followed by a comment line with a counter: the same query, a new request text."""
+    return f"{query}\n# {next(_unique)}\n"
 
 
 class Client:
@@ -80,6 +96,7 @@ class Latency:
     samples_ms: list[float]
     engine_ms: list[float] = field(default_factory=list)  # from X-Query-Time, when sent
     response_bytes: int = 0
+    x_cache: dict[str, int] = field(default_factory=dict)  # X-Cache answer -> count ("-": none)
 
     def pct(self, q: float) -> float:
         data = sorted(self.samples_ms)
@@ -106,21 +123,30 @@ class Latency:
 
 
 def measure_latency(
-    urls: dict[str, str], query: str, max_requests: int, budget_s: float, warmup: int = 3
+    urls: dict[str, str],
+    query: str,
+    max_requests: int,
+    budget_s: float,
+    warmup: int = 3,
+    distinct: bool = True,
 ) -> dict[str, Latency]:
     """Sequential latency on several servers at once, their requests interleaved.
 
     One request to each server per round (the order alternates between rounds), so that
     background load on a shared machine hits all of them alike. Up to *max_requests*
-    rounds, stopping after *budget_s* once at least 5 rounds are done.
+    rounds, stopping after *budget_s* once at least 5 rounds are done. With *distinct*
+    (the default) every request text is unique (:func:`unique`), so no answer can come
+    from a result cache; each server's ``X-Cache`` answers are counted in the result.
     """
     clients = {name: Client(url) for name, url in urls.items()}
-    body = form_body(query)
+    plain = form_body(query)
     samples: dict[str, list[float]] = {name: [] for name in urls}
     engine: dict[str, list[float]] = {name: [] for name in urls}
     sizes: dict[str, int] = dict.fromkeys(urls, 0)
+    x_cache: dict[str, dict[str, int]] = {name: {} for name in urls}
 
     def one(name: str) -> float:
+        body = form_body(unique(query)) if distinct else plain
         started = time.perf_counter()
         status, data, headers = clients[name].post(body)
         elapsed = (time.perf_counter() - started) * 1000
@@ -128,6 +154,8 @@ def measure_latency(
             raise RuntimeError(f"{urls[name]}: HTTP {status}: {data[:300]!r}")
         if "x-query-time" in headers:
             engine[name].append(float(headers["x-query-time"]) * 1000)
+        answer = headers.get("x-cache", "-")
+        x_cache[name][answer] = x_cache[name].get(answer, 0) + 1
         sizes[name] = len(data)
         return elapsed
 
@@ -136,6 +164,7 @@ def measure_latency(
             for name in urls:
                 one(name)
         engine = {name: [] for name in urls}
+        x_cache = {name: {} for name in urls}
         order = list(urls)
         rounds = 0
         deadline = time.perf_counter() + budget_s
@@ -144,7 +173,9 @@ def measure_latency(
                 samples[name].append(one(name))
             order.reverse()
             rounds += 1
-        return {name: Latency(samples[name], engine[name], sizes[name]) for name in urls}
+        return {
+            name: Latency(samples[name], engine[name], sizes[name], x_cache[name]) for name in urls
+        }
     finally:
         for client in clients.values():
             client.close()
@@ -160,6 +191,7 @@ class Throughput:
     p50_ms: float | None
     p99_ms: float | None
     tool: str
+    x_cache: dict[str, int] = field(default_factory=dict)  # only when counted
 
 
 def wrk_available() -> bool:
@@ -175,14 +207,61 @@ def _wrk_duration_ms(text: str) -> float | None:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk_throughput(
-    url: str, query: str | None, clients: int, duration_s: float, method: str = "POST"
-) -> Throughput:
-    """Run ``wrk -t1 -cN`` with a Lua script that POSTs the form body (or sends *method*)."""
+# Lua for wrk: each request unique (the same comment line as :func:`unique`, numbered per
+# wrk thread and prefixed with a number per wrk run, so no two runs send the same text).
+DISTINCT_LUA = """local prefix = [==[{prefix}]==]
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, prefix .. n .. "%0A")
+end
+"""
+# Lua for wrk: count the X-Cache answers and print them at the end (costs the client a
+# little per response, so only the short verification runs use it).
+COUNT_LUA = """hit, miss, other = 0, 0, 0
+response = function(status, headers, body)
+  local x = headers["X-Cache"] or headers["x-cache"]
+  if x == "HIT" then hit = hit + 1 elseif x == "MISS" then miss = miss + 1
+  else other = other + 1 end
+end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    io.write(string.format("X-Cache HIT %d MISS %d none %d\\n",
+      t:get("hit"), t:get("miss"), t:get("other")))
+  end
+end
+"""
+
+
+def wrk_lua(query: str | None, method: str = "POST", distinct: bool = False) -> str:
+    """The wrk script: POST the form body of *query* (or send *method*), maybe made unique."""
     lua = f'wrk.method = "{method}"\n'
-    if query is not None:
-        lua += f"wrk.body = [==[{form_body(query).decode()}]==]\n"
-        lua += "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in HEADERS.items())
+    if query is None:
+        return lua
+    lua += "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in HEADERS.items())
+    if not distinct:
+        return lua + f"wrk.body = [==[{form_body(query).decode()}]==]\n"
+    prefix = form_body(f"{query}\n# r{next(_unique)}-").decode()
+    return lua + DISTINCT_LUA.format(prefix=prefix)
+
+
+def wrk_throughput(
+    url: str,
+    query: str | None,
+    clients: int,
+    duration_s: float,
+    method: str = "POST",
+    distinct: bool = False,
+    count_cache: bool = False,
+) -> Throughput:
+    """Run ``wrk -t1 -cN`` with a Lua script that POSTs the form body (or sends *method*).
+
+    *distinct*: every request unique (see :data:`DISTINCT_LUA`). *count_cache*: also count
+    the ``X-Cache`` answers (into :attr:`Throughput.x_cache`).
+    """
+    lua = wrk_lua(query, method, distinct) + (COUNT_LUA if count_cache else "")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     try:
@@ -203,17 +282,25 @@ def wrk_throughput(
         p50 = _wrk_duration_ms(m.group(1))
     if m := re.search(r"99%\s+(\S+)", out):
         p99 = _wrk_duration_ms(m.group(1))
-    return Throughput(rps, requests, errors, p50, p99, "wrk (1 thread)")
+    x_cache: dict[str, int] = {}
+    if m := re.search(r"X-Cache HIT (\d+) MISS (\d+) none (\d+)", out):
+        x_cache = {
+            k: int(v) for k, v in zip(("HIT", "MISS", "-"), m.groups(), strict=True) if v != "0"
+        }
+    return Throughput(rps, requests, errors, p50, p99, "wrk (1 thread)", x_cache)
 
 
-def _client_loop(args: tuple[str, bytes, float, int]) -> tuple[int, int, float]:
-    url, body, duration_s, _index = args
+def _client_loop(args: tuple[str, str, bool, float, str]) -> tuple[int, int, float]:
+    url, query, distinct, duration_s, salt = args
     client = Client(url)
+    body = form_body(query)
     done = errors = 0
     started = time.perf_counter()
     deadline = started + duration_s
     try:
         while time.perf_counter() < deadline:
+            if distinct:
+                body = form_body(f"{query}\n# {salt}-{done}\n")
             status, _, _ = client.post(body)
             done += 1
             errors += status != 200
@@ -222,19 +309,24 @@ def _client_loop(args: tuple[str, bytes, float, int]) -> tuple[int, int, float]:
     return done, errors, time.perf_counter() - started
 
 
-def python_throughput(url: str, query: str, clients: int, duration_s: float) -> Throughput:
+def python_throughput(
+    url: str, query: str, clients: int, duration_s: float, distinct: bool = False
+) -> Throughput:
     """Fallback without wrk: *clients* processes, each a keep-alive ``http.client`` loop."""
-    body = form_body(query)
+    run = next(_unique)
+    args = [(url, query, distinct, duration_s, f"p{run}.{i}") for i in range(clients)]
     with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        results = pool.map(_client_loop, [(url, body, duration_s, i) for i in range(clients)])
+        results = pool.map(_client_loop, args)
     rps = sum(done / elapsed for done, _, elapsed in results)  # each client timed itself
     done = sum(r[0] for r in results)
     errors = sum(r[1] for r in results)
     return Throughput(rps, done, errors, None, None, f"{clients} http.client processes")
 
 
-def measure_throughput(url: str, query: str, clients: int, duration_s: float) -> Throughput:
+def measure_throughput(
+    url: str, query: str, clients: int, duration_s: float, distinct: bool = False
+) -> Throughput:
     """Throughput with wrk when available, else the multi-process Python client."""
     if wrk_available():
-        return wrk_throughput(url, query, clients, duration_s)
-    return python_throughput(url, query, clients, duration_s)
+        return wrk_throughput(url, query, clients, duration_s, distinct=distinct)
+    return python_throughput(url, query, clients, duration_s, distinct)

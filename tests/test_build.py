@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import RIGHT_WITHOUT_EXPIRY, WIKIDATA_LABEL, copy_project, write
+from project_support import RIGHT_WITHOUT_EXPIRY, WIKIDATA_LABEL, copy_project, write
 from typer.testing import CliRunner
 
 from dealgraph.cli import app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import WIKIDATA_LABEL, copy_project, write
+from project_support import WIKIDATA_LABEL, copy_project, write
 from rdflib import RDF, URIRef
 
 from dealgraph.errors import SourceError

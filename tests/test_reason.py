@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import BOTH_COMPANY_AND_RIGHT, MINI, copy_project, write
+from project_support import BOTH_COMPANY_AND_RIGHT, MINI, copy_project, write
 from rdflib import OWL, RDF, Graph, URIRef
 
 from dealgraph.errors import InconsistentOntologyError

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import BOTH_COMPANY_AND_RIGHT, MINI, RIGHT_WITHOUT_EXPIRY, copy_project, write
+from project_support import BOTH_COMPANY_AND_RIGHT, MINI, RIGHT_WITHOUT_EXPIRY, copy_project, write
 from rdflib import RDF, SH, Graph
 from typer.testing import CliRunner
 

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import RIGHT_WITHOUT_EXPIRY, copy_project, write
+from process_support import free_port
+from project_support import RIGHT_WITHOUT_EXPIRY, copy_project, write
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from typer.testing import CliRunner
-from wikidata_support import copy_sources, free_port, wikidata_fixture_server
+from wikidata_support import copy_sources, wikidata_fixture_server
 
 from dealgraph.cli import app
 from dealgraph.namespaces import ASSERTED_GRAPH, GRAPH

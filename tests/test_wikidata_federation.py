@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from wikidata_support import ROOT, Endpoint, start_dealgraph, stop, wikidata_fixture_server
+from process_support import Server, start_dealgraph, stop
+from wikidata_support import ROOT, wikidata_fixture_server
 
 from dealgraph.pipeline import build
 from dealgraph.queries import load_queries
@@ -25,7 +26,7 @@ def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory, wikidata: str) -> Iterator[Endpoint]:
+def endpoint(tmp_path_factory: pytest.TempPathFactory, wikidata: str) -> Iterator[Server]:
     """The shipped sources built through the gate, served with the fixture server allowed."""
     settings = Settings.create(ROOT, tmp_path_factory.mktemp("store"))
     build(settings)
@@ -42,7 +43,7 @@ def federated(name: str, wikidata: str) -> str:
 
 
 def test_headquarters_of_parties_to_rights_expiring_by_2030(
-    endpoint: Endpoint, wikidata: str
+    endpoint: Server, wikidata: str
 ) -> None:
     query = federated("headquarters-of-parties-to-rights-expiring-by-2030", wikidata)
     response = httpx.post(
@@ -67,7 +68,7 @@ def test_headquarters_of_parties_to_rights_expiring_by_2030(
 
 
 def test_the_federated_query_is_refused_where_wikidata_is_not_allowed(
-    endpoint: Endpoint, wikidata: str
+    endpoint: Server, wikidata: str
 ) -> None:
     query = next(
         q for q in load_queries(ROOT / "queries") if WIKIDATA_SERVICE in q.text
@@ -76,7 +77,7 @@ def test_the_federated_query_is_refused_where_wikidata_is_not_allowed(
     assert response.status_code == 403
 
 
-def test_resource_pages_show_the_wikidata_link_of_the_real_data(endpoint: Endpoint) -> None:
+def test_resource_pages_show_the_wikidata_link_of_the_real_data(endpoint: Server) -> None:
     response = httpx.get(
         endpoint.url + "/id/company/nvidia", headers={"Accept": "text/html"}, timeout=30
     )

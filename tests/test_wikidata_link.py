@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from process_support import free_port
 from rdflib import OWL, Graph, Namespace, URIRef
 from typer.testing import CliRunner
 from wikidata_support import (
     ROOT,
     Scripted,
     copy_sources,
-    free_port,
     scripted_server,
     wikidata_fixture_server,
 )

@@ -4,11 +4,7 @@ Wikidata-shaped fixture, a scripted HTTP server (429, slow answers) and the deal
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,63 +13,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
+from process_support import oxigraph_server
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "fixture.ttl"
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up in {seconds} s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @contextmanager
 def wikidata_fixture_server(folder: Path) -> Iterator[str]:
     """A real `oxigraph serve-read-only` holding the fixture; yields its SPARQL query URL."""
-    subprocess.run(
-        [OXIGRAPH, "load", "--location", str(folder / "db"), "--file", str(FIXTURE)],
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    proc = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", str(folder / "db")]
-        + ["--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_until_up(url + "?query=ASK%7B%7D", proc)
+    with oxigraph_server(folder, FIXTURE) as url:
         yield url
-    finally:
-        stop(proc)
 
 
 @dataclass
@@ -118,29 +68,6 @@ def scripted_server(script: Scripted) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@dataclass
-class Endpoint:
-    url: str
-    proc: subprocess.Popen
-
-
-def start_dealgraph(root: Path, store: Path, services: list[str]) -> Endpoint:
-    """The real dealgraph endpoint over a published *store*, federating with *services*."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "dealgraph.web.server", "--root", str(root)]
-    cmd += ["--store", str(store), "--port", str(port), "--workers", "2"]
-    for service in services:
-        cmd += ["--allow-service", service]
-    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/health", proc)
-    except Exception:
-        proc.kill()
-        raise
-    return Endpoint(url, proc)
 
 
 def copy_sources(destination: Path, *, links: bool = True) -> Path:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from web_support import Server, publish_fixture, start_server, stop
+from process_support import Server, start_dealgraph, stop
+from web_support import publish_fixture
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +45,7 @@ def fixture_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(fixture_root: Path, fixture_store: Path) -> Iterator[Server]:
     """The endpoint over the fixture store, started once per session."""
-    srv = start_server(fixture_root, fixture_store, workers=2)
+    srv = start_dealgraph(fixture_root, fixture_store, workers=2)
     yield srv
     stop(srv.proc)
 

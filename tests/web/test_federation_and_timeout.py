@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
-from web_support import free_port, start_server, stop, wait_until_up
+from process_support import oxigraph_server, start_dealgraph, stop
 
-OXIGRAPH = shutil.which("oxigraph") or str(Path(os.sys.executable).parent / "oxigraph")
 SLOW = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . "
     "?p ?q ?r }"
@@ -30,33 +27,13 @@ def remote_oxigraph(tmp_path_factory):
         '<http://example.org/remote#ceo> "Satya Nadella" .\n',
         encoding="utf-8",
     )
-    subprocess.run(
-        [OXIGRAPH, "load", "--location", str(folder / "db"), "--file", str(data)],
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            OXIGRAPH,
-            "serve-read-only",
-            "--location",
-            str(folder / "db"),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url + "/query?query=ASK%7B%7D", proc)
-    yield f"{url}/query"
-    stop(proc)
+    with oxigraph_server(folder, data) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def federating_server(fixture_root, fixture_store, remote_oxigraph):
-    srv = start_server(fixture_root, fixture_store, services=[remote_oxigraph])
+    srv = start_dealgraph(fixture_root, fixture_store, services=[remote_oxigraph])
     yield srv
     stop(srv.proc)
 
@@ -84,7 +61,7 @@ def test_service_not_on_this_servers_allowlist_is_refused(federating_server):
 
 @pytest.fixture(scope="module")
 def impatient_server(fixture_root, fixture_store):
-    srv = start_server(fixture_root, fixture_store, timeout=1, workers=2)
+    srv = start_dealgraph(fixture_root, fixture_store, timeout=1, workers=2)
     yield srv
     stop(srv.proc)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 from markupsafe import escape
+from process_support import Server, start_dealgraph, stop
 from rdflib import Dataset, Graph, Namespace
 from SPARQLWrapper import JSON, SPARQLWrapper
-from web_support import Server, start_server, stop
 
 from dealgraph.pipeline import build
 from dealgraph.queries import load_queries
@@ -47,7 +47,7 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The shipped sources built through the real gate, served by a real server process."""
     store = tmp_path_factory.mktemp("real-store")
     build(Settings.create(ROOT, store))
-    srv = start_server(ROOT, store, workers=2)
+    srv = start_dealgraph(ROOT, store, workers=2)
     yield srv
     stop(srv.proc)
 
