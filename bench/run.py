@@ -7,9 +7,12 @@ For each data set (the shipped dealgraph data, and a synthetic deal graph of ~1M
 processes over the published store) and by ``oxigraph serve-read-only`` (the Rust server,
 union default graph), both on 127.0.0.1 and both started and stopped here. Each query is
 first checked to give the same number of results on both; then sequential latency is
-measured per query, throughput with concurrent clients for ASK and a lookup, and memory
-after warm-up. The report (Markdown + a PNG chart) goes to ``--out``; raw numbers as JSON
-to ``bench/results/``.
+measured per query (every request unique, so that dealgraph's result cache cannot answer
+it: ``X-Cache: MISS`` is checked), throughput with concurrent clients for ASK and a lookup,
+each both *repeated* (the same request every time; dealgraph may answer from its cache) and
+*distinct* (every request unique), the cost of dealgraph's worker-process hop alone
+(``bench/hop.py``), and memory after the run. The report (Markdown + a PNG chart) goes to
+``--out``; raw numbers as JSON to ``bench/results/``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import data_sets  # noqa: E402
+import hop  # noqa: E402
 import load  # noqa: E402
 import pyoxigraph  # noqa: E402
 import report  # noqa: E402
@@ -46,7 +50,8 @@ class Settings:
     synthetic_triples: int
     latency_requests: int  # at most this many sequential requests per query and server
     latency_budget_s: float  # ... or stop after this long (but at least 5 requests)
-    throughput_s: float
+    throughput_s: float  # one throughput run
+    throughput_runs: int  # per query, variant and server; the best run counts
     clients: int
     workers: int
     loop_fallback: bool = True  # re-measure dealgraph with loop=asyncio when auto fails
@@ -54,8 +59,8 @@ class Settings:
     @classmethod
     def for_mode(cls, quick: bool) -> Settings:
         if quick:
-            return cls(50_000, 100, 0.5, 2.0, 8, 2)
-        return cls(1_000_000, 400, 10.0, 10.0, 8, 2)
+            return cls(50_000, 100, 0.5, 1.0, 2, 8, 2)
+        return cls(1_000_000, 400, 10.0, 4.0, 3, 8, 2)
 
 
 @dataclass
@@ -84,15 +89,21 @@ class DatasetResult:
 
     dataset: data_sets.Dataset
     queries: list[QueryResult] = field(default_factory=list)
-    throughput: dict[str, dict[str, load.Throughput]] = field(default_factory=dict)
+    # query -> variant ("repeated" / "distinct") -> server -> best run
+    throughput: dict[str, dict[str, dict[str, load.Throughput]]] = field(default_factory=dict)
+    # "query/variant" -> X-Cache answers dealgraph gave in a short counted wrk run
+    x_cache_check: dict[str, dict[str, int]] = field(default_factory=dict)
     memory: dict[str, servers.Memory] = field(default_factory=dict)
     startup_s: dict[str, float] = field(default_factory=dict)
     sizes: dict[str, tuple[int | str, int | str]] = field(default_factory=dict)
     entry_point_errors: dict[str, str] = field(default_factory=dict)  # with loop=auto
     dealgraph_loop: str = "auto"
-    # "query/server" -> CPU microseconds per request: (server process, its child processes)
+    # "query/variant/server" -> CPU µs per request: (server process, its child processes)
     cpu_us: dict[str, tuple[float, ...]] = field(default_factory=dict)
     http_stack: load.Throughput | None = None  # dealgraph OPTIONS /sparql: no query, no pool
+    cached_ask: dict[str, load.Latency] = field(default_factory=dict)  # repeated ASK, sequential
+    hop: hop.Hop | None = None  # dealgraph's worker pool alone
+    unique_requests: int = 0  # unique queries sent to dealgraph (each leaves a cache entry)
 
 
 def say(message: str) -> None:
@@ -151,53 +162,104 @@ def bench_dataset(ds: data_sets.Dataset, cfg: Settings) -> DatasetResult:
         result.dealgraph_loop = dg.loop
         result.sizes = sizes
         queries = [q for q in queries if not any(isinstance(n, str) for n in sizes[q.name])]
+        urls = {"dealgraph": dg.query_url, "oxigraph": ox.query_url}
         for q in queries:
-            say(f"{ds.name}: latency of {q.name}")
-            lat = load.measure_latency(
-                {"dealgraph": dg.query_url, "oxigraph": ox.query_url},
-                q.text,
-                cfg.latency_requests,
-                cfg.latency_budget_s,
-            )
+            say(f"{ds.name}: latency of {q.name} (every request unique)")
+            lat = load.measure_latency(urls, q.text, cfg.latency_requests, cfg.latency_budget_s)
             lat_dg, lat_ox = lat["dealgraph"], lat["oxigraph"]
+            if set(lat_dg.x_cache) != {"MISS"}:
+                raise RuntimeError(
+                    f"{q.name}: dealgraph answered unique requests with X-Cache {lat_dg.x_cache}"
+                    " (expected MISS only): the latency would not measure evaluation"
+                )
+            result.unique_requests += sum(lat_dg.x_cache.values()) + 3  # and the warm-up
             d, o = sizes[q.name]
             result.queries.append(QueryResult(q, int(d), int(o), lat_dg, lat_ox))
             say(
                 f"  p50 dealgraph {lat_dg.p50:8.2f} ms  oxigraph {lat_ox.p50:8.2f} ms  "
-                f"ratio {lat_dg.p50 / lat_ox.p50:.2f}  (n={len(lat_dg.samples_ms)})"
+                f"ratio {lat_dg.p50 / lat_ox.p50:.2f}  (n={len(lat_dg.samples_ms)}, "
+                f"dealgraph X-Cache {lat_dg.x_cache})"
             )
+        ask = next((q for q in queries if q.name == "ask"), None)
+        if ask is not None:
+            say(f"{ds.name}: latency of ask, repeated (dealgraph answers from its cache)")
+            result.cached_ask = load.measure_latency(
+                urls, ask.text, cfg.latency_requests, cfg.latency_budget_s / 2, distinct=False
+            )
+            say(f"  dealgraph X-Cache {result.cached_ask['dealgraph'].x_cache}")
         for name in ("ask", "resource"):
             q = next((q for q in queries if q.name == name), None)
-            if q is None:
-                continue
-            result.throughput[name] = {}
-            # Two runs each, in the order dg, ox, ox, dg; the better run counts (background
-            # load on a shared machine only ever lowers throughput).
-            for server in (dg, ox, ox, dg):
-                say(f"{ds.name}: throughput of {name} on {server.name}, {cfg.clients} clients")
-                cpu_before = server.cpu_seconds()
-                tp = load.measure_throughput(
-                    server.query_url, q.text, cfg.clients, cfg.throughput_s / 2
-                )
-                cpu_after = server.cpu_seconds()
-                say(f"  {tp.rps:,.0f} req/s ({tp.requests} requests, {tp.errors} errors)")
-                best = result.throughput[name].get(server.name)
-                if best is None or tp.rps > best.rps:
-                    result.throughput[name][server.name] = tp
-                    result.cpu_us[f"{name}/{server.name}"] = tuple(
-                        (after - before) / max(tp.requests, 1) * 1e6
-                        for before, after in zip(cpu_before, cpu_after, strict=True)
-                    )
+            if q is not None:
+                throughput(result, q, dg, ox, cfg)
         if load.wrk_available():
             say(f"{ds.name}: HTTP stack alone: OPTIONS /sparql on dealgraph (no query run)")
-            tp = load.wrk_throughput(
-                dg.query_url, None, cfg.clients, cfg.throughput_s / 2, "OPTIONS"
-            )
-            result.http_stack = tp
-            say(f"  {tp.rps:,.0f} req/s")
+            for _ in range(2):
+                tp = load.wrk_throughput(
+                    dg.query_url, None, cfg.clients, cfg.throughput_s, "OPTIONS"
+                )
+                say(f"  {tp.rps:,.0f} req/s")
+                if result.http_stack is None or tp.rps > result.http_stack.rps:
+                    result.http_stack = tp
         for server in (dg, ox):
             result.memory[server.name] = server.memory()
+    # With both servers stopped: the worker pool alone, on the same store.
+    say(f"{ds.name}: dealgraph's worker pool alone (bench/hop.py), ASK {{}} jobs")
+    result.hop = hop.probe(ds.store_dir, cfg.workers, cfg.clients, cfg.latency_requests * 5)
+    say(
+        f"  round trip {result.hop.round_trip_us:.0f} µs, in the worker "
+        f"{result.hop.worker_us:.0f} µs; {result.hop.concurrent_jobs_per_s:,.0f} jobs/s "
+        f"with {cfg.clients} callers"
+    )
     return result
+
+
+def throughput(
+    result: DatasetResult, q: BenchQuery, dg: servers.Server, ox: servers.Server, cfg: Settings
+) -> None:
+    """Throughput of *q*, repeated and distinct, on both servers; then check dealgraph's X-Cache.
+
+    The runs are interleaved (each round visits every variant and server, the order
+    reversing between rounds) and the best run of each counts: background load on a shared
+    machine only ever lowers throughput.
+    """
+    name = q.name
+    best = result.throughput.setdefault(name, {})
+    combos = [(variant, server) for variant in load.VARIANTS for server in (dg, ox)]
+    for round_ in range(cfg.throughput_runs):
+        for variant, server in combos if round_ % 2 == 0 else reversed(combos):
+            distinct = variant == "distinct"
+            cpu_before = server.cpu_seconds()
+            tp = load.measure_throughput(
+                server.query_url, q.text, cfg.clients, cfg.throughput_s, distinct=distinct
+            )
+            cpu_after = server.cpu_seconds()
+            if distinct and server is dg:
+                result.unique_requests += tp.requests
+            say(
+                f"{result.dataset.name}: {name} {variant:8} on {server.name:9}: "
+                f"{tp.rps:8,.0f} req/s ({tp.requests} requests, {tp.errors} errors)"
+            )
+            runs = best.setdefault(variant, {})
+            if server.name not in runs or tp.rps > runs[server.name].rps:
+                runs[server.name] = tp
+                result.cpu_us[f"{name}/{variant}/{server.name}"] = tuple(
+                    (after - before) / max(tp.requests, 1) * 1e6
+                    for before, after in zip(cpu_before, cpu_after, strict=True)
+                )
+    if not load.wrk_available():
+        return
+    for variant in load.VARIANTS:
+        # A short extra run that counts dealgraph's X-Cache answers (counting costs the
+        # client a little per response, so the measured runs above do not count).
+        tp = load.wrk_throughput(
+            dg.query_url, q.text, cfg.clients, 1, distinct=variant == "distinct", count_cache=True
+        )
+        result.x_cache_check[f"{name}/{variant}"] = tp.x_cache
+        if variant == "distinct":
+            result.unique_requests += tp.requests
+        say(f"  dealgraph X-Cache in a counted {variant} run: {tp.x_cache}")
+        if variant == "distinct" and tp.x_cache.get("HIT"):
+            raise RuntimeError(f"{name}: distinct requests answered from the cache: {tp.x_cache}")
 
 
 def environment() -> dict[str, str]:
@@ -271,19 +333,25 @@ def _raw(result: DatasetResult) -> dict:
                 "rows": [q.rows_dealgraph, q.rows_oxigraph],
                 "dealgraph_ms": q.dealgraph.samples_ms,
                 "dealgraph_engine_ms": q.dealgraph.engine_ms,
+                "dealgraph_x_cache": q.dealgraph.x_cache,
                 "oxigraph_ms": q.oxigraph.samples_ms,
             }
             for q in result.queries
         ],
         "throughput": {
-            k: {s: asdict(t) for s, t in v.items()} for k, v in result.throughput.items()
+            k: {variant: {s: asdict(t) for s, t in runs.items()} for variant, runs in v.items()}
+            for k, v in result.throughput.items()
         },
+        "x_cache_check": result.x_cache_check,
+        "cached_ask_ms": {k: v.samples_ms for k, v in result.cached_ask.items()},
+        "hop": asdict(result.hop) if result.hop else None,
         "memory": {k: asdict(v) for k, v in result.memory.items()},
         "startup_s": result.startup_s,
         "entry_point_errors": result.entry_point_errors,
         "dealgraph_loop": result.dealgraph_loop,
         "cpu_us_per_request": result.cpu_us,
         "http_stack": asdict(result.http_stack) if result.http_stack else None,
+        "unique_requests": result.unique_requests,
     }
 
 

@@ -43,6 +43,7 @@ class Memory:
     rss_mb: float
     pss_mb: float
     processes: int
+    main_rss_mb: float = 0.0  # the server process itself (dealgraph: uvicorn, no workers)
 
 
 class Server:
@@ -134,7 +135,7 @@ class Server:
                     info = proc.memory_full_info()
                     rss += info.rss
                     pss += getattr(info, "pss", info.rss)
-            return Memory(rss / 2**20, pss / 2**20, len(procs))
+            return Memory(rss / 2**20, pss / 2**20, len(procs), root.memory_info().rss / 2**20)
         return _proc_memory(self.process.pid)
 
 

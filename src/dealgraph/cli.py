@@ -1,4 +1,5 @@
-"""The ``dealgraph`` command line (design.md §3): validate, build, query, serve, link, enrich.
+"""The ``dealgraph`` command line (design.md §3): validate, build, query, timeline, serve, link,
+enrich.
 
 Exit codes: 0 success, 1 the data breaks the shapes, 2 unusable input (syntax errors, an
 inconsistent ontology, missing folders or store, a bad query). Reports and query results go
@@ -25,6 +26,8 @@ from .pipeline import WIKIDATA_GRAPH, build, check, ensure_built
 from .report import DEFAULT_PREFIXES, format_report
 from .settings import Settings
 from .store import StoreNotPublishedError, open_published
+from .timeline import QUERIES as TIMELINE_QUERIES
+from .timeline import render_svg, timeline_data
 from .wikidata.candidates import KINDS, Candidate, accepted, find_candidates
 from .wikidata.client import DEFAULT_ENDPOINT
 from .wikidata.enrich import SNAPSHOT_FILE, enrich
@@ -201,6 +204,41 @@ def query_command(
     except OSError as error:
         _fail(f"{origin}: the query failed: {error}")
     _print_results(results, fmt)
+
+
+@app.command("timeline")
+def timeline_command(
+    ctx: typer.Context,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Write the SVG picture to FILE.", dir_okay=False),
+    ] = Path("timeline.svg"),
+    store: StoreOption = None,
+    root: RootOption = None,
+) -> None:
+    """Draw the deal's timeline (agreements, rights, stakes) from the published store as SVG."""
+    settings = _settings(ctx, root, store)
+    try:
+        db, _ = open_published(settings.store_dir)
+    except StoreNotPublishedError:
+        _fail(f"no published store in {settings.store_dir}: run 'dealgraph build' first")
+    rows = {}
+    for name, text in TIMELINE_QUERIES.items():
+        try:
+            results = db.query(text, use_default_graph_as_union=True)
+        except (SyntaxError, OSError) as error:  # a broken store, not the user's input
+            _fail(f"the timeline query '{name}' failed: {error}")
+        answer = json.loads(results.serialize(format=ox.QueryResultsFormat.JSON))
+        rows[name] = answer["results"]["bindings"]
+    timeline = timeline_data(**rows)
+    try:
+        output.write_text(render_svg(timeline), encoding="utf-8")
+    except OSError as error:
+        _fail(f"{output}: cannot write the timeline: {error}")
+    _note(
+        f"timeline of {len(timeline.milestones)} agreements, {len(timeline.rights)} rights and "
+        f"{len(timeline.stakes)} stakes written to {output}"
+    )
 
 
 @app.command("serve")

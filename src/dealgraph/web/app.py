@@ -20,6 +20,8 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..queries import CannedQuery, QueryFileError, load_queries
 from ..settings import Settings
+from ..timeline import QUERIES as TIMELINE_QUERIES
+from ..timeline import render_svg, timeline_data
 from .edge import Edge
 from .executor import (
     PoolBusyError,
@@ -46,7 +48,7 @@ from .result_cache import ResultCache
 from .service_description import service_description
 from .service_policy import DEFAULT_ALLOWED_SERVICES, ServicePolicy, ServiceRefusedError
 from .sparql_text import analyse
-from .store_queries import DatasetStats, InternalQueryError, compute_stats
+from .store_queries import DatasetStats, InternalQueryError, compute_stats, select
 from .void import void_description
 
 HERE = Path(__file__).parent
@@ -88,6 +90,7 @@ class ServerState:
     stats: dict[str, DatasetStats] = field(default_factory=dict)  # build_id -> stats
     results: ResultCache = field(default_factory=ResultCache)  # answers of repeatable queries
     ontology: dict[str, object] = field(default_factory=dict)  # build_id -> rdflib Graph
+    timelines: dict[str, str] = field(default_factory=dict)  # build_id -> timeline SVG
 
     def published(self) -> Published:
         """The build being served; 503 when there is none."""
@@ -109,6 +112,17 @@ class ServerState:
         if build_id not in self.ontology:
             self.ontology = {build_id: await load_ontology(self.pool, published)}
         return self.ontology[build_id]
+
+    async def timeline_svg(self, published: Published) -> str:
+        """The timeline picture of *published*, drawn once per build."""
+        build_id = published.info.build_id
+        if build_id not in self.timelines:
+            rows = {
+                name: await select(self.pool, published, query)
+                for name, query in TIMELINE_QUERIES.items()
+            }
+            self.timelines = {build_id: render_svg(timeline_data(**rows))}
+        return self.timelines[build_id]
 
     def canned_queries(self) -> list[CannedQuery]:
         """The competency questions, re-read so edits show without a restart."""
@@ -338,6 +352,15 @@ def create_app(
         if request.url.path == "/":
             response.headers.update(headers)
         return response
+
+    @route("/timeline.svg")
+    async def timeline(request: Request) -> Response:
+        published = state.published()
+        headers = validators(published, "timeline.svg")
+        if cached := not_modified(request, headers):
+            return cached
+        svg = await state.timeline_svg(published)
+        return Response(svg, media_type="image/svg+xml", headers=headers)
 
     @route("/id/{path:path}")
     async def resource(request: Request) -> Response:

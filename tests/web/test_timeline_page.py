@@ -1,0 +1,97 @@
+"""The timeline picture over the real, shipped data: served as SVG and shown on the home page."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from process_support import Server, start_dealgraph, stop
+
+from dealgraph.pipeline import build
+from dealgraph.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The shipped sources built through the real gate, served by a real server process."""
+    store = tmp_path_factory.mktemp("real-store")
+    build(Settings.create(ROOT, store))
+    srv = start_dealgraph(ROOT, store, workers=2)
+    yield srv
+    stop(srv.proc)
+
+
+@pytest.fixture()
+def http(real_server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=real_server.url, timeout=30) as c:
+        yield c
+
+
+def test_timeline_is_svg_with_an_etag_and_a_bar_per_right(http: httpx.Client) -> None:
+    response = http.get("/timeline.svg")
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    etag = response.headers["etag"]
+    assert etag.startswith('W/"') and response.headers["last-modified"]
+    root = ET.fromstring(response.content)
+    rows = [g for g in root.iter(f"{SVG}g") if g.get("class") == "right-row"]
+    assert len(rows) == 19
+    hrefs = {a.get("href") for a in root.iter(f"{SVG}a")}
+    assert "/id/right/microsoft-compute-rofr" in hrefs
+    again = http.get("/timeline.svg", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert http.get("/timeline.svg").content == response.content  # drawn once per build
+
+
+def test_home_page_embeds_the_timeline_with_a_caption(http: httpx.Client) -> None:
+    page = http.get("/", headers={"Accept": "text/html"}).text
+    figure = page.split('id="timeline"', 1)[1].split("</figure>", 1)[0]
+    assert 'type="image/svg+xml" data="/timeline.svg"' in figure
+    assert "<figcaption" in figure
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs chromium at /usr/bin/chromium")
+def test_browser_shows_the_timeline_on_the_home_page(real_server: Server, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(real_server.url + "/")
+            picture = page.locator("#timeline-picture")
+            picture.scroll_into_view_if_needed()
+            # the object's own document: loaded, same origin, with its bars
+            page.wait_for_function(
+                "() => { const d = document.querySelector('#timeline-picture').contentDocument;"
+                " return d && d.querySelectorAll('g.right-row').length > 0; }"
+            )
+            box = picture.bounding_box()
+            assert box is not None and box["width"] > 600 and box["height"] > 400
+            count = page.evaluate(
+                "document.querySelector('#timeline-picture')"
+                ".contentDocument.querySelectorAll('g.right-row').length"
+            )
+            assert count == 19
+            assert "Every agreement version" in (page.text_content("#timeline figcaption") or "")
+            picture.screenshot(path=str(shots / "real-home-timeline.png"))
+        finally:
+            browser.close()
