@@ -278,9 +278,9 @@ def wrk_throughput(
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(g) for g in m.groups())
     p50 = p99 = None
-    if m := re.search(r"50%\s+(\S+)", out):
+    if m := re.search(r"^\s*50%\s+(\S+)", out, re.M):  # not a "+/- Stdev" like 85.50%
         p50 = _wrk_duration_ms(m.group(1))
-    if m := re.search(r"99%\s+(\S+)", out):
+    if m := re.search(r"^\s*99%\s+(\S+)", out, re.M):
         p99 = _wrk_duration_ms(m.group(1))
     x_cache: dict[str, int] = {}
     if m := re.search(r"X-Cache HIT (\d+) MISS (\d+) none (\d+)", out):

@@ -394,7 +394,10 @@ def where_time_goes(results: list[DatasetResult]) -> list[str]:
         "",
         "- **A cache HIT** costs only the uvicorn process: HTTP parsing, the edge layer (CORS "
         "headers), form parsing, the memoised query analysis and negotiation, and one dict "
-        "lookup; the workers are idle.",
+        "lookup; the workers are idle. That is still two to three times oxigraph's CPU per "
+        "request (table above), so with the load client on the same 2 cores a repeated "
+        f"`ASK {{}}` lands near the {THROUGHPUT_TARGET}x line, on one side or the other "
+        "depending on background load: read the repeated verdict as marginal.",
         "- **A MISS** adds the trip to a worker: the uvicorn process pickles a `QueryJob`, "
         "writes it to the worker's pipe and registers a reader; the worker wakes up, unpickles, "
         "runs the query and serializes the result, pickles an `Outcome` and writes it back; "

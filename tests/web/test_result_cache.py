@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dealgraph.web.executor import Outcome
-from dealgraph.web.result_cache import ResultCache
+from dealgraph.web.result_cache import ENTRY_OVERHEAD, ResultCache
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -38,7 +38,7 @@ def test_errors_are_not_cached(client):
 
 
 def test_cache_evicts_least_recently_used_beyond_its_byte_bound():
-    cache = ResultCache(max_bytes=10, max_entry_bytes=8)
+    cache = ResultCache(max_bytes=2 * ENTRY_OVERHEAD + 10, max_entry_bytes=8)
     cache.put("a", Outcome(200, "text/plain", b"aaaa"))
     cache.put("b", Outcome(200, "text/plain", b"bbbb"))
     assert cache.get("a") is not None  # a is now the most recently used
@@ -47,3 +47,10 @@ def test_cache_evicts_least_recently_used_beyond_its_byte_bound():
     cache.put("big", Outcome(200, "text/plain", b"x" * 9))
     cache.put("error", Outcome(400, "text/plain", b"e"))
     assert cache.get("big") is None and cache.get("error") is None
+
+
+def test_cache_counts_query_texts_so_many_small_entries_stay_bounded():
+    cache = ResultCache(max_bytes=100 * (ENTRY_OVERHEAD + 1000), max_entry_bytes=1024)
+    for n in range(1000):
+        cache.put(("q" * 990 + str(n),), Outcome(200, "application/json", b"{}"))
+    assert len(cache) <= 100

@@ -14,36 +14,53 @@ from collections.abc import Hashable
 
 from .executor import Outcome
 
-MAX_BYTES = 64 * 1024 * 1024  # all cached bodies together
+MAX_BYTES = 64 * 1024 * 1024  # all cached entries together: answers, keys and bookkeeping
 MAX_ENTRY_BYTES = 1024 * 1024  # larger answers are not worth keeping
+ENTRY_OVERHEAD = 600  # measured: a tiny cached answer costs about this much beyond its text
 
 
 class ResultCache:
-    """A least-recently-used map from request keys to finished 200 outcomes, bounded in bytes."""
+    """A least-recently-used map from request keys to finished 200 outcomes, bounded in bytes.
+
+    An entry costs its body, the text in its key (the query) and a fixed overhead, so many
+    small distinct queries are bounded as surely as a few large answers.
+    """
 
     def __init__(self, max_bytes: int = MAX_BYTES, max_entry_bytes: int = MAX_ENTRY_BYTES):
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
-        self._entries: OrderedDict[Hashable, Outcome] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Outcome, int]] = OrderedDict()
         self._bytes = 0
 
     def get(self, key: Hashable) -> Outcome | None:
         """The cached outcome for *key*, marked as most recently used, or None."""
-        outcome = self._entries.get(key)
-        if outcome is not None:
-            self._entries.move_to_end(key)
-        return outcome
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        return entry[0]
 
     def put(self, key: Hashable, outcome: Outcome) -> None:
         """Keep a successful *outcome* unless it is too large; evict the oldest beyond the bound."""
-        size = len(outcome.body)
-        if outcome.status != 200 or size > self.max_entry_bytes or key in self._entries:
+        if outcome.status != 200 or len(outcome.body) > self.max_entry_bytes:
             return
-        self._entries[key] = outcome
-        self._bytes += size
+        if key in self._entries:
+            return
+        cost = len(outcome.body) + _text_size(key) + ENTRY_OVERHEAD
+        self._entries[key] = (outcome, cost)
+        self._bytes += cost
         while self._bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= len(evicted.body)
+            _, (_, evicted_cost) = self._entries.popitem(last=False)
+            self._bytes -= evicted_cost
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _text_size(key: Hashable) -> int:
+    """The characters of the strings in *key* (a string or nested tuples of them)."""
+    if isinstance(key, str):
+        return len(key)
+    if isinstance(key, tuple):
+        return sum(_text_size(part) for part in key)
+    return 0
