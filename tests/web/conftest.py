@@ -8,7 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 from process_support import Server, start_dealgraph, stop
-from web_support import publish_fixture
+from web_support import REPO_ROOT, publish_fixture
+
+from dealgraph.pipeline import build
+from dealgraph.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -53,4 +56,21 @@ def server(fixture_root: Path, fixture_store: Path) -> Iterator[Server]:
 @pytest.fixture()
 def client(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The shipped sources built through the real gate, served by a real server process."""
+    store = tmp_path_factory.mktemp("real-store")
+    build(Settings.create(REPO_ROOT, store))
+    srv = start_dealgraph(REPO_ROOT, store, workers=2)
+    yield srv
+    stop(srv.proc)
+
+
+@pytest.fixture()
+def http(real_server: Server) -> Iterator[httpx.Client]:
+    """An HTTP client on the real-data server."""
+    with httpx.Client(base_url=real_server.url, timeout=30) as c:
         yield c

@@ -7,60 +7,34 @@ and a real server is started on 127.0.0.1 once for the module.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from markupsafe import escape
-from process_support import Server, start_dealgraph, stop
+from process_support import Server
 from rdflib import Dataset, Graph, Namespace
 from SPARQLWrapper import JSON, SPARQLWrapper
+from web_support import REPO_ROOT, launch_chromium, needs_chromium
 
-from dealgraph.pipeline import build
 from dealgraph.queries import load_queries
-from dealgraph.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
 ID = Namespace("https://w3id.org/dealgraph/id/")
 DG = Namespace("https://w3id.org/dealgraph/ontology#")
 RIGHT = "/id/right/microsoft-research-ip-agi-or-2030"
 AGREEMENT = "/id/agreement/2025-10-definitive-agreement"
 QUOTE = "Ces droits ne couvrent pas l’architecture des modèles"
-CHROMIUM = "/usr/bin/chromium"
-# A known bug of the query executor (not of these features): under uvloop the worker pipe is
-# non-blocking, so a reply over 16 KB, sent in two writes, can be read before its second part
-# arrives; the worker is then replaced and the request answered 503. Seen only as this text.
-EXECUTOR_RACE = "the query worker stopped unexpectedly ([Errno 11]"
 
 
 def check(response: httpx.Response, status: int = 200) -> httpx.Response:
-    """Assert *status*; the executor's known pipe race is reported as an expected failure."""
-    if response.status_code == 503 and EXECUTOR_RACE in response.text:
-        pytest.xfail("executor pipe race (reply > 16 KB read from a non-blocking pipe)")
+    """Assert *status*, showing the start of the body when it differs."""
     assert response.status_code == status, response.text[:500]
     return response
 
 
-@pytest.fixture(scope="module")
-def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The shipped sources built through the real gate, served by a real server process."""
-    store = tmp_path_factory.mktemp("real-store")
-    build(Settings.create(ROOT, store))
-    srv = start_dealgraph(ROOT, store, workers=2)
-    yield srv
-    stop(srv.proc)
-
-
-@pytest.fixture()
-def http(real_server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=real_server.url, timeout=30) as c:
-        yield c
-
-
 def test_sparqlwrapper_runs_the_microsoft_rights_question(real_server: Server) -> None:
     query = next(
-        q for q in load_queries(ROOT / "queries") if q.name == "microsoft-rights-and-expiry"
+        q for q in load_queries(REPO_ROOT / "queries") if q.name == "microsoft-rights-and-expiry"
     )
     sparql = SPARQLWrapper(real_server.url + "/sparql")
     sparql.setQuery(query.text)
@@ -94,7 +68,7 @@ def test_right_as_rdf_has_its_expiry_condition(http: httpx.Client, accept: str, 
 
 def test_home_page_lists_every_question_and_dg_classes(http: httpx.Client) -> None:
     page = check(http.get("/", headers={"Accept": "text/html"})).text
-    queries = load_queries(ROOT / "queries")
+    queries = load_queries(REPO_ROOT / "queries")
     assert len(queries) >= 12
     for query in queries:
         assert str(escape(query.title)) in page, query.title
@@ -153,22 +127,13 @@ def test_rdf_answers_do_not_mark_inferred_facts(http: httpx.Client) -> None:
     assert "inferred" not in {str(p) for p in graph.predicates()}
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs chromium at /usr/bin/chromium")
+@needs_chromium
 def test_browser_example_run_and_follow_a_right(real_server: Server, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     shots = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path))
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(real_server.url + "/")

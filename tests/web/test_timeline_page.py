@@ -4,35 +4,13 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from process_support import Server, start_dealgraph, stop
+from process_support import Server
+from web_support import launch_chromium, needs_chromium
 
-from dealgraph.pipeline import build
-from dealgraph.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The shipped sources built through the real gate, served by a real server process."""
-    store = tmp_path_factory.mktemp("real-store")
-    build(Settings.create(ROOT, store))
-    srv = start_dealgraph(ROOT, store, workers=2)
-    yield srv
-    stop(srv.proc)
-
-
-@pytest.fixture()
-def http(real_server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=real_server.url, timeout=30) as c:
-        yield c
 
 
 def test_timeline_is_svg_with_an_etag_and_a_bar_per_right(http: httpx.Client) -> None:
@@ -58,22 +36,13 @@ def test_home_page_embeds_the_timeline_with_a_caption(http: httpx.Client) -> Non
     assert "<figcaption" in figure
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs chromium at /usr/bin/chromium")
+@needs_chromium
 def test_browser_shows_the_timeline_on_the_home_page(real_server: Server, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     shots = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path))
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(real_server.url + "/")

@@ -1,15 +1,21 @@
-"""The web tests' small fixture store (real servers are started by process_support)."""
+"""The web tests' small fixture store and headless Chromium (servers: process_support)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 
 from dealgraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from dealgraph.publish import publish
 
 HERE = Path(__file__).parent
+REPO_ROOT = HERE.parents[1]
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; .ci/run installs it
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"
+)
 
 
 def publish_fixture(store_dir: Path) -> None:
@@ -25,4 +31,18 @@ def publish_fixture(store_dir: Path) -> None:
         {str(ONTOLOGY_GRAPH): ontology, str(ASSERTED_GRAPH): data, str(INFERRED_GRAPH): inferred},
         store_dir,
         source_digest="test",
+    )
+
+
+def launch_chromium(playwright):
+    """Headless Debian Chromium, without the background traffic a closed network refuses."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+        ],
     )
