@@ -98,7 +98,7 @@ async def parse_request(request: Request) -> SparqlRequest:
     raw_qs: bytes = request.scope.get("query_string", b"")
     if len(raw_qs) > MAX_REQUEST_BYTES:
         raise ProtocolError(413, _too_large())
-    url_params = _parse_params(raw_qs, "query string")
+    url_params = _parse_params(raw_qs, "query string") if raw_qs else []
     if method in ("GET", "HEAD"):
         params = url_params
     elif method == "POST":
