@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 from process_support import Server
-from web_support import launch_chromium, needs_chromium
+from web_support import browser_page, needs_chromium
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -38,29 +38,21 @@ def test_home_page_embeds_the_timeline_with_a_caption(http: httpx.Client) -> Non
 
 @needs_chromium
 def test_browser_shows_the_timeline_on_the_home_page(real_server: Server, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     shots = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path))
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(real_server.url + "/")
-            picture = page.locator("#timeline-picture")
-            picture.scroll_into_view_if_needed()
-            # the object's own document: loaded, same origin, with its bars
-            page.wait_for_function(
-                "() => { const d = document.querySelector('#timeline-picture').contentDocument;"
-                " return d && d.querySelectorAll('g.right-row').length > 0; }"
-            )
-            box = picture.bounding_box()
-            assert box is not None and box["width"] > 600 and box["height"] > 400
-            count = page.evaluate(
-                "document.querySelector('#timeline-picture')"
-                ".contentDocument.querySelectorAll('g.right-row').length"
-            )
-            assert count == 19
-            assert "Every agreement version" in (page.text_content("#timeline figcaption") or "")
-            picture.screenshot(path=str(shots / "real-home-timeline.png"))
-        finally:
-            browser.close()
+    with browser_page(real_server.url + "/") as page:
+        picture = page.locator("#timeline-picture")
+        picture.scroll_into_view_if_needed()
+        # the object's own document: loaded, same origin, with its bars
+        page.wait_for_function(
+            "() => { const d = document.querySelector('#timeline-picture').contentDocument;"
+            " return d && d.querySelectorAll('g.right-row').length > 0; }"
+        )
+        box = picture.bounding_box()
+        assert box is not None and box["width"] > 600 and box["height"] > 400
+        count = page.evaluate(
+            "document.querySelector('#timeline-picture')"
+            ".contentDocument.querySelectorAll('g.right-row').length"
+        )
+        assert count == 19
+        assert "Every agreement version" in (page.text_content("#timeline figcaption") or "")
+        picture.screenshot(path=str(shots / "real-home-timeline.png"))

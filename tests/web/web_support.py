@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from rdflib import Graph
 
 from dealgraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from dealgraph.publish import publish
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 HERE = Path(__file__).parent
 REPO_ROOT = HERE.parents[1]
@@ -46,3 +52,18 @@ def launch_chromium(playwright):
             "--no-first-run",
         ],
     )
+
+
+@contextmanager
+def browser_page(url: str) -> Iterator[Page]:
+    """A page of headless Chromium (1280×900) opened at *url*, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            yield page
+        finally:
+            browser.close()
