@@ -32,6 +32,14 @@ company:openai a dg:Right .
 """
 
 
+# A date trigger whose date breaks a Warning-level shape only: reported, not a failure.
+WARNING_ONLY = (
+    "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    '<https://w3id.org/dealgraph/id/trigger/end-2032> dg:date "2033-01-01"^^xsd:date .\n'
+)
+
+
 def copy_project(destination: Path, source: Path = MINI) -> Settings:
     """Copy a fixture project to *destination*/project; settings with a store beside it."""
     root = destination / "project"

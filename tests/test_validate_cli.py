@@ -10,7 +10,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from project_support import BOTH_COMPANY_AND_RIGHT, MINI, RIGHT_WITHOUT_EXPIRY, copy_project, write
+from project_support import (
+    BOTH_COMPANY_AND_RIGHT,
+    MINI,
+    RIGHT_WITHOUT_EXPIRY,
+    WARNING_ONLY,
+    copy_project,
+    write,
+)
 from rdflib import RDF, SH, Graph
 from typer.testing import CliRunner
 
@@ -31,13 +38,7 @@ def invalid_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project whose data breaks a shape (a right with no expiry) and triggers a warning."""
     settings = copy_project(tmp_path_factory.mktemp("invalid"))
     write(settings, "data/orphan.ttl", RIGHT_WITHOUT_EXPIRY)
-    write(
-        settings,
-        "data/dates.ttl",
-        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        '<https://w3id.org/dealgraph/id/trigger/end-2032> dg:date "2033-01-01"^^xsd:date .\n',
-    )
+    write(settings, "data/dates.ttl", WARNING_ONLY)
     return settings.root
 
 
@@ -64,13 +65,7 @@ def test_validate_exits_1_and_names_focus_shape_path_and_file(invalid_root: Path
 
 def test_warnings_alone_do_not_fail_validation(tmp_path: Path) -> None:
     settings = copy_project(tmp_path)
-    write(
-        settings,
-        "data/dates.ttl",
-        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        '<https://w3id.org/dealgraph/id/trigger/end-2032> dg:date "2033-01-01"^^xsd:date .\n',
-    )
+    write(settings, "data/dates.ttl", WARNING_ONLY)
     result = run("validate", "--root", settings.root)
     assert result.exit_code == 0, result.output
     assert "1 warning" in result.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from process_support import free_port
 from project_support import RIGHT_WITHOUT_EXPIRY, copy_project, write
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from typer.testing import CliRunner
-from wikidata_support import copy_sources, wikidata_fixture_server
+from wikidata_support import copy_sources
 
 from dealgraph.cli import app
 from dealgraph.namespaces import ASSERTED_GRAPH, GRAPH
@@ -32,12 +31,6 @@ RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 WIKIDATA_GRAPH = GRAPH["wikidata"]
 SNAPSHOT = Path("data") / "wikidata" / "snapshot.ttl"
 NO_SNAPSHOT = "no Wikidata snapshot in data/wikidata/"
-
-
-@pytest.fixture(scope="session")
-def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with wikidata_fixture_server(tmp_path_factory.mktemp("wikidata")) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

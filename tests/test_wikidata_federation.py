@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from process_support import Server, start_dealgraph, stop
-from wikidata_support import ROOT, wikidata_fixture_server
+from wikidata_support import ROOT
 
 from dealgraph.pipeline import build
 from dealgraph.queries import load_queries
@@ -17,12 +17,6 @@ from dealgraph.settings import Settings
 WIKIDATA_SERVICE = "<https://query.wikidata.org/sparql>"
 ID = "https://w3id.org/dealgraph/id/"
 WD = "http://www.wikidata.org/entity/"
-
-
-@pytest.fixture(scope="module")
-def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with wikidata_fixture_server(tmp_path_factory.mktemp("wikidata")) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from wikidata_support import (
     Scripted,
     copy_sources,
     scripted_server,
-    wikidata_fixture_server,
 )
 
 from dealgraph.cli import app
@@ -28,13 +26,6 @@ ID = "https://w3id.org/dealgraph/id/"
 WD = "http://www.wikidata.org/entity/"
 EMPTY_RESULTS = json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode()
 JSON_HEADERS = {"Content-Type": "application/sparql-results+json"}
-
-
-@pytest.fixture(scope="session")
-def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The SPARQL URL of a real oxigraph server holding the Wikidata-shaped fixture."""
-    with wikidata_fixture_server(tmp_path_factory.mktemp("wikidata")) as url:
-        yield url
 
 
 def link_json(*args: str) -> dict:
