@@ -1,21 +1,39 @@
-"""Shared fixtures: a miniature dealgraph project copied into a temporary folder per test."""
+"""Shared fixtures: a miniature project copied per test, and the shipped data built once."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph
 import pytest
-from project_support import copy_project
+from project_support import REPO_ROOT, copy_project
 from wikidata_support import wikidata_fixture_server
 
+from dealgraph.pipeline import build
 from dealgraph.settings import Settings
+from dealgraph.store import open_published
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Settings:
     """A fresh, valid copy of the miniature project, with an empty store folder."""
     return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def shipped_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped sources built once per session through the real gate (never modified)."""
+    settings = Settings.create(REPO_ROOT, tmp_path_factory.mktemp("shipped-store"))
+    build(settings)
+    return settings.store_dir
+
+
+@pytest.fixture(scope="session")
+def shipped_store(shipped_store_dir: Path) -> pyoxigraph.Store:
+    """A read-only handle on the session's store of the shipped data."""
+    opened, _info = open_published(shipped_store_dir)
+    return opened
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dealgraph.settings import Settings
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 

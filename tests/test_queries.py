@@ -8,10 +8,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from dealgraph.pipeline import build
 from dealgraph.queries import load_queries
-from dealgraph.settings import Settings
-from dealgraph.store import open_published
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/dealgraph/id/"
@@ -19,12 +16,9 @@ DG = "https://w3id.org/dealgraph/ontology#"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> pyoxigraph.Store:
-    """The shipped sources, built through the real gate into a fresh store."""
-    settings = Settings.create(ROOT, tmp_path_factory.mktemp("store"))
-    build(settings)
-    opened, _info = open_published(settings.store_dir)
-    return opened
+def store(shipped_store: pyoxigraph.Store) -> pyoxigraph.Store:
+    """The shipped sources, built through the real gate (once per session)."""
+    return shipped_store
 
 
 def short(term: object) -> str | None:

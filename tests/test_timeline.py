@@ -11,8 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from dealgraph.cli import app
-from dealgraph.pipeline import build
-from dealgraph.settings import Settings
 from dealgraph.store import open_published
 from dealgraph.timeline import QUERIES, Timeline, render_svg, timeline_data
 
@@ -25,11 +23,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped sources, built through the real gate into a fresh store."""
-    settings = Settings.create(ROOT, tmp_path_factory.mktemp("store"))
-    build(settings)
-    return settings.store_dir
+def store_dir(shipped_store_dir: Path) -> Path:
+    """The shipped sources, built through the real gate (once per session)."""
+    return shipped_store_dir
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,14 @@ SERVICE pointed at a local oxigraph server holding the Wikidata-shaped fixture."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from process_support import Server, start_dealgraph, stop
 from wikidata_support import ROOT
 
-from dealgraph.pipeline import build
 from dealgraph.queries import load_queries
-from dealgraph.settings import Settings
 
 WIKIDATA_SERVICE = "<https://query.wikidata.org/sparql>"
 ID = "https://w3id.org/dealgraph/id/"
@@ -20,11 +19,9 @@ WD = "http://www.wikidata.org/entity/"
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory, wikidata: str) -> Iterator[Server]:
+def endpoint(shipped_store_dir: Path, wikidata: str) -> Iterator[Server]:
     """The shipped sources built through the gate, served with the fixture server allowed."""
-    settings = Settings.create(ROOT, tmp_path_factory.mktemp("store"))
-    build(settings)
-    server = start_dealgraph(ROOT, settings.store_dir, services=[wikidata])
+    server = start_dealgraph(ROOT, shipped_store_dir, services=[wikidata])
     yield server
     stop(server.proc)
 

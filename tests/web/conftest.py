@@ -10,9 +10,6 @@ import pytest
 from process_support import Server, start_dealgraph, stop
 from web_support import REPO_ROOT, publish_fixture
 
-from dealgraph.pipeline import build
-from dealgraph.settings import Settings
-
 
 @pytest.fixture(scope="session")
 def fixture_root(tmp_path_factory) -> Path:
@@ -60,11 +57,9 @@ def client(server: Server) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def real_server(shipped_store_dir: Path) -> Iterator[Server]:
     """The shipped sources built through the real gate, served by a real server process."""
-    store = tmp_path_factory.mktemp("real-store")
-    build(Settings.create(REPO_ROOT, store))
-    srv = start_dealgraph(REPO_ROOT, store, workers=2)
+    srv = start_dealgraph(REPO_ROOT, shipped_store_dir, workers=2)
     yield srv
     stop(srv.proc)
 
