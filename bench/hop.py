@@ -1,7 +1,7 @@
 """The cost of dealgraph's process hop alone: its worker pool, without HTTP.
 
 dealgraph evaluates every query it has not cached in a killable worker process
-(``dealgraph.web.executor.WorkerPool``): the job is pickled, written to a pipe, the worker
+(``dealgraph.web.worker_pool.WorkerPool``): the job is pickled, written to a pipe, the worker
 wakes up, runs it, pickles the answer and writes it back, and the event loop wakes up on the
 pipe. This probe drives that pool directly with ``ASK {}`` jobs, on the same event loop
 uvicorn picks (uvloop when installed), so the hop can be told apart from the HTTP stack.
@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from dealgraph.engine import QueryJob
 from dealgraph.store import current_build
-from dealgraph.web.executor import QueryJob, WorkerPool
+from dealgraph.web.worker_pool import WorkerPool
 
 
 @dataclass

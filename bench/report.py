@@ -145,7 +145,7 @@ def _dataset_section(r: DatasetResult, cfg: Settings) -> list[str]:
         out += [
             "",
             "**Correctness check failed as shipped:** started as `python -m "
-            'dealgraph.web.server` (uvicorn `loop="auto"`, which picks uvloop here), '
+            'dealgraph serve --no-build` (uvicorn `loop="auto"`, which picks uvloop here), '
             "dealgraph answered these queries with an error while oxigraph answered them:",
             "",
             *[f"- `{n}`: {e}" for n, e in r.entry_point_errors.items()],
@@ -299,7 +299,7 @@ def write_markdown(
         "- Both servers run on 127.0.0.1, started and stopped by the benchmark, at the same "
         "time (idle while the other is measured), over **the same quads**: the oxigraph "
         "location is loaded (`oxigraph load`) from an N-Quads dump of dealgraph's published "
-        "store. dealgraph: `python -m dealgraph.web.server --workers "
+        "store. dealgraph: `python -m dealgraph serve --no-build --workers "
         f"{cfg.workers}` (uvicorn, one event loop, {cfg.workers} query worker processes). "
         "oxigraph: `oxigraph serve-read-only`, queried at `/query?union-default-graph` so that "
         "its default graph is the union of the named graphs, as dealgraph's is.",

@@ -1,4 +1,4 @@
-"""``python -m dealgraph.web.server`` unchanged, except that uvicorn uses the stdlib asyncio loop.
+"""``dealgraph serve --no-build`` unchanged, except that uvicorn uses the stdlib asyncio loop.
 
 The benchmark falls back to this when the real entry point (uvicorn's ``loop="auto"``, which
 picks uvloop when it is installed) fails the correctness check: with uvloop, the worker pipes
@@ -9,11 +9,12 @@ become non-blocking and results over ~16 KB can fail (see docs/benchmarks.md). E
 from __future__ import annotations
 
 import functools
+import sys
 
 import uvicorn
 
-from dealgraph.web import server
+from dealgraph.cli import app
 
 if __name__ == "__main__":
     uvicorn.run = functools.partial(uvicorn.run, loop="asyncio")
-    server.main()
+    app(["serve", "--no-build", *sys.argv[1:]])

@@ -165,11 +165,11 @@ def dealgraph_server(
 ) -> Server:
     """dealgraph's endpoint (uvicorn + query workers) on a free port.
 
-    *loop* ``auto`` is the real entry point ``python -m dealgraph.web.server``; ``asyncio``
+    *loop* ``auto`` is the real entry point ``python -m dealgraph serve --no-build``; ``asyncio``
     runs the same entry point through ``bench/serve_asyncio.py`` (stdlib event loop).
     """
     port = free_port()
-    entry = ["-m", "dealgraph.web.server"]
+    entry = ["-m", "dealgraph", "serve", "--no-build"]
     if loop == "asyncio":
         entry = [str(Path(__file__).with_name("serve_asyncio.py"))]
     argv = [

@@ -85,12 +85,14 @@ class Server:
 def start_dealgraph(
     root: Path, store: Path, *, timeout: float = 30, workers: int = 2, services: list[str] = ()
 ) -> Server:
-    """The real dealgraph endpoint over a published *store* (``python -m dealgraph.web.server``)."""
+    """The real dealgraph endpoint over a published *store*: ``dealgraph serve --no-build``."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
-        "dealgraph.web.server",
+        "dealgraph",
+        "serve",
+        "--no-build",
         "--root",
         str(root),
         "--store",

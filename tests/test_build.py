@@ -12,7 +12,13 @@ from typer.testing import CliRunner
 
 from dealgraph.cli import app
 from dealgraph.errors import SourceError, ValidationFailed
-from dealgraph.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from dealgraph.namespaces import (
+    ASSERTED_GRAPH,
+    DERIVED_GRAPH,
+    GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+)
 from dealgraph.pipeline import STAGES, build, check, ensure_built
 from dealgraph.settings import Settings
 from dealgraph.store import INFO_FILE, current_build, current_info, open_published
@@ -34,9 +40,14 @@ def count(store: ox.Store, graph: str, pattern: str = "?s ?p ?o") -> int:
     return int(next(iter(store.query(query)))["n"].value)
 
 
-def test_build_publishes_ontology_asserted_and_inferred_graphs(built: Settings) -> None:
+def test_build_publishes_ontology_asserted_inferred_and_derived_graphs(built: Settings) -> None:
     store, info = open_published(built.store_dir)
-    assert set(info.triples) == {str(ONTOLOGY_GRAPH), str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
+    assert set(info.triples) == {
+        str(ONTOLOGY_GRAPH),
+        str(ASSERTED_GRAPH),
+        str(INFERRED_GRAPH),
+        str(DERIVED_GRAPH),
+    }
     for graph, triples in info.triples.items():
         assert count(store, graph) == triples > 0
     # The inverse value exists only as an inference, kept in its own graph.
@@ -55,9 +66,9 @@ def test_build_records_timings_of_every_stage(built: Settings) -> None:
 def test_check_reports_progress_per_stage(built: Settings) -> None:
     stages: list[str] = []
     result = check(built, stages.append)
-    assert stages == ["load", "reason", "validate"]
+    assert stages == ["load", "reason", "derive", "validate"]
     assert result.conforms
-    assert set(result.timings) == {"load", "reason", "validate"}
+    assert set(result.timings) == {"load", "reason", "derive", "validate"}
 
 
 def test_malformed_turtle_publishes_nothing(tmp_path: Path) -> None:

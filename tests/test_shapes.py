@@ -43,6 +43,8 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX schema: <https://schema.org/>
+PREFIX source: <{ID}source/>
 """
 
 
@@ -87,8 +89,9 @@ NO_DATE = (
     'year, month or day it fires, e.g. "2032-01-01"^^xsd:date for 2032.'
 )
 NO_QUOTE = (
-    "A piece of evidence needs exactly one quote (oa:exact): the verbatim words of the "
-    "article the fact rests on."
+    "A piece of evidence needs exactly one of a verbatim quote (oa:exact) or a paraphrase "
+    "(dg:paraphrase): quote the source's words where the project holds its text, else "
+    "paraphrase it and give the source's URL."
 )
 
 
@@ -504,14 +507,15 @@ BROKEN = {
     "evidence without source": (
         "DELETE WHERE { evidence:000-stake dcterms:source ?a }",
         "evidence/000-stake",
-        "A piece of evidence needs exactly one source (dcterms:source): the dg:Article its "
-        "quote is taken from.",
+        "A piece of evidence needs exactly one source (dcterms:source): the dg:Source (article, "
+        "official statement or document) it is taken from.",
     ),
     "evidence whose source is no article": (
         "DELETE WHERE { evidence:000-stake dcterms:source ?a } ;"
         "INSERT DATA { evidence:000-stake dcterms:source <https://example.org/elsewhere> }",
         "evidence/000-stake",
-        "The source (dcterms:source) of a piece of evidence must be a dg:Article.",
+        "The source (dcterms:source) of a piece of evidence must be a dg:Source: a dg:Article, "
+        "dg:OfficialStatement or dg:Document.",
     ),
     "quote too short": (
         "DELETE WHERE { evidence:000-stake oa:exact ?q } ;"
@@ -617,6 +621,201 @@ def test_broken_variant_is_refused(check, update: str, focus: str, message: str)
     assert_refused(check(broken(update)), focus_node, message)
 
 
+# --- sources and kinds of evidence: quotes, translations, paraphrases -------------------------
+
+STATEMENT = "source/openai-2026-02-27"
+PARAPHRASE = "evidence/2026-02-terms-unchanged"
+NO_TRANSLATION = (
+    "A French quote (oa:exact) needs exactly one English translation (dg:translation, a literal "
+    "tagged @en): the curators' own faithful, plain rendering of it."
+)
+PARAPHRASE_WITHOUT_URL = (
+    "A paraphrase (dg:paraphrase) needs a source with a URL (schema:url): its text is not in "
+    "the project, so say where the paraphrased words can be read."
+)
+SOURCE_KIND = (
+    "A source must be typed with exactly one kind: dg:Article (a news article whose text the "
+    "project holds), dg:OfficialStatement or dg:Document."
+)
+
+SOURCES_BROKEN = {
+    "French quote without translation": (
+        "DELETE WHERE { evidence:000-stake dg:translation ?t }",
+        "evidence/000-stake",
+        NO_TRANSLATION,
+    ),
+    "plain quote from a French source without translation": (
+        "DELETE WHERE { evidence:000-agreement dg:translation ?t } ;"
+        "DELETE WHERE { evidence:000-agreement oa:exact ?q } ;"
+        "INSERT DATA { evidence:000-agreement"
+        ' oa:exact "Microsoft et OpenAI viennent de conclure" }',
+        "evidence/000-agreement",
+        NO_TRANSLATION,
+    ),
+    "quote with two translations": (
+        'INSERT DATA { evidence:000-stake dg:translation "Microsoft will own about 27 %"@en }',
+        "evidence/000-stake",
+        "A quote has exactly one English translation (dg:translation): keep the better one.",
+    ),
+    "translation not tagged English": (
+        "DELETE WHERE { evidence:000-stake dg:translation ?t } ;"
+        'INSERT DATA { evidence:000-stake dg:translation "Microsoft will hold about 27 %" }',
+        "evidence/000-stake",
+        "A translation (dg:translation) must be non-empty English text tagged @en, e.g. "
+        '"Microsoft will hold about 27 %"@en.',
+    ),
+    "translation of a paraphrase": (
+        f'INSERT DATA {{ <{ID}{PARAPHRASE}> dg:translation "Terms unchanged."@en }}',
+        PARAPHRASE,
+        "A translation (dg:translation) translates a quote: the evidence that carries it needs "
+        "an oa:exact (a paraphrase is already written in the curators' words).",
+    ),
+    "evidence with both a quote and a paraphrase": (
+        'INSERT DATA { evidence:000-stake dg:paraphrase "Microsoft will hold about 27 %."@en }',
+        "evidence/000-stake",
+        NO_QUOTE,
+    ),
+    "paraphrase whose source has no URL": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> schema:url ?u }}",
+        PARAPHRASE,
+        PARAPHRASE_WITHOUT_URL,
+    ),
+    "paraphrase of an article without URL": (
+        f"DELETE WHERE {{ <{ID}{PARAPHRASE}> dcterms:source ?s }} ;"
+        f"INSERT DATA {{ <{ID}{PARAPHRASE}> dcterms:source article:000 }}",
+        PARAPHRASE,
+        PARAPHRASE_WITHOUT_URL,
+    ),
+    "paraphrase without language tag": (
+        f"DELETE WHERE {{ <{ID}{PARAPHRASE}> dg:paraphrase ?p }} ;"
+        f'INSERT DATA {{ <{ID}{PARAPHRASE}> dg:paraphrase "The terms stay unchanged." }}',
+        PARAPHRASE,
+        "A paraphrase (dg:paraphrase) must be text tagged with its language, e.g. "
+        '"Azure remains the exclusive cloud for stateless OpenAI APIs."@en, of at least 8 '
+        "characters.",
+    ),
+    "quote from a source whose text is not in the project": (
+        f"DELETE WHERE {{ <{ID}{PARAPHRASE}> dg:paraphrase ?p }} ;"
+        f'INSERT DATA {{ <{ID}{PARAPHRASE}> oa:exact "nothing about this changes the terms" }}',
+        PARAPHRASE,
+        "A verbatim quote (oa:exact) must come from a source whose text the project holds (a "
+        "source with a dcterms:identifier, its file name), so that it can be proven; for a "
+        "source known only by its URL, write a dg:paraphrase instead.",
+    ),
+    "statement without URL": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> schema:url ?u }}",
+        STATEMENT,
+        "An official statement needs a URL (schema:url): the web address where it was published.",
+    ),
+    "URL written as a string": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> schema:url ?u }} ;"
+        f'INSERT DATA {{ <{ID}{STATEMENT}> schema:url "https://openai.com/index/x/" }}',
+        STATEMENT,
+        "A source has at most one URL (schema:url), written as an IRI such as "
+        "<https://openai.com/index/continuing-microsoft-partnership/>, not as a string.",
+    ),
+    "statement without publisher": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> dcterms:publisher ?p }}",
+        STATEMENT,
+        "An official statement needs a publisher (dcterms:publisher): the dg:Agent (company or "
+        "public body) that issued it.",
+    ),
+    "statement published by an article": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> dcterms:publisher ?p }} ;"
+        f"INSERT DATA {{ <{ID}{STATEMENT}> dcterms:publisher article:000 }}",
+        STATEMENT,
+        "An official statement needs a publisher (dcterms:publisher): the dg:Agent (company or "
+        "public body) that issued it.",
+    ),
+    "statement without date": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> dcterms:date ?d }}",
+        STATEMENT,
+        "An official statement needs exactly one date (dcterms:date, an xsd:date): the day it "
+        'states, as published, e.g. "2026-02-27"^^xsd:date.',
+    ),
+    "statement date in words": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> dcterms:date ?d }} ;"
+        f'INSERT DATA {{ <{ID}{STATEMENT}> dcterms:date "27 February 2026" }}',
+        STATEMENT,
+        "A source has at most one stated date (dcterms:date), and it must be an xsd:date such "
+        'as "2026-02-27"^^xsd:date.',
+    ),
+    "statement whose date is inferred": (
+        f"INSERT DATA {{ <{ID}{STATEMENT}> dg:dateIsInferred true ;"
+        ' dg:dateBasis "Guessed from the news." }',
+        STATEMENT,
+        "An official statement's date is the one it states (dcterms:date), never inferred by the "
+        "curators: remove dg:dateIsInferred true, or record the source as a dg:Document.",
+    ),
+    "statement without language": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> dcterms:language ?l }}",
+        STATEMENT,
+        "An official statement needs exactly one language (dcterms:language), a BCP 47 tag "
+        'written as a literal, e.g. "en".',
+    ),
+    "source without a name": (
+        f"DELETE WHERE {{ <{ID}{STATEMENT}> dcterms:title ?t }}",
+        STATEMENT,
+        "A source needs a name: an rdfs:label in the curators' words or its dcterms:title as "
+        "published.",
+    ),
+    "source of two kinds": (
+        f"INSERT DATA {{ <{ID}{STATEMENT}> a dg:Document }}",
+        STATEMENT,
+        SOURCE_KIND,
+    ),
+    "source of no kind": (
+        f'INSERT DATA {{ <{ID}source/x> a dg:Source ; rdfs:label "A page"@en ;'
+        " schema:url <https://example.org/x> }",
+        "source/x",
+        SOURCE_KIND,
+    ),
+    "source file name with a folder": (
+        f'INSERT DATA {{ <{ID}{STATEMENT}> dcterms:identifier "statements/2026-02-27.txt" }}',
+        STATEMENT,
+        "A source has at most one identifier (dcterms:identifier): the plain file name of its "
+        "text in the folder of source texts, without any folder.",
+    ),
+    "document that says nowhere where to read it": (
+        f'INSERT DATA {{ <{ID}source/report> a dg:Document ; rdfs:label "A report"@en }}',
+        "source/report",
+        "A document needs a URL (schema:url) or a file name (dcterms:identifier) in the folder "
+        "of source texts: say where it can be read.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("update", "focus", "message"), SOURCES_BROKEN.values(), ids=SOURCES_BROKEN.keys()
+)
+def test_broken_source_or_evidence_is_refused(check, update: str, focus: str, message: str) -> None:
+    assert_refused(check(broken(update)), node(focus), message)
+
+
+def test_document_with_url_and_its_paraphrase_conform(check) -> None:
+    report = check(
+        broken(
+            f"INSERT DATA {{ <{ID}source/report> a dg:Document ;"
+            ' dcterms:title "Annual report" ; schema:url <https://example.org/report> .'
+            f" <{ID}evidence/report> a dg:Evidence ; dcterms:source <{ID}source/report> ;"
+            ' dg:paraphrase "The report restates the revenue share."@en }'
+        )
+    )
+    assert report.violations == [], report.text
+
+
+def test_plain_quote_from_an_english_source_needs_no_translation(check) -> None:
+    report = check(
+        broken(
+            f'INSERT DATA {{ <{ID}source/filing> a dg:Document ; rdfs:label "A filing"@en ;'
+            ' dcterms:identifier "filing.txt" ; dcterms:language "en" .'
+            f" <{ID}evidence/filing> a dg:Evidence ; dcterms:source <{ID}source/filing> ;"
+            ' oa:exact "the revenue share continues" }'
+        )
+    )
+    assert report.violations == [], report.text
+
+
 def test_company_without_wikidata_link_is_only_a_warning(check) -> None:
     report = check(broken("DELETE WHERE { company:microsoft owl:sameAs ?q }"))
     assert report.conforms, report.text
@@ -636,6 +835,172 @@ def test_subclass_instances_are_checked(check) -> None:
         )
     )
     assert_refused(report, AGREEMENT, ONE_PARTY)
+
+
+# --- time in force (issue 8): the fixture carries the triples the derive stage adds ---------
+
+RESEARCH = node("right/microsoft-openai-research-ip")
+TRIGGER_2030 = node("trigger/2030")
+NO_IN_FORCE_FROM = (
+    "A right needs exactly one first day in force (dg:inForceFrom): the build derives it from "
+    "the date of the agreement that grants it; assert it (marked inferred, with its basis) only "
+    "where no granting agreement dates the right, and never alongside a derived one."
+)
+ENDS_BEFORE_START = (
+    "A right cannot end before it starts: its first day in force (dg:inForceFrom) must be on "
+    "or before its last day (dg:inForceUntil)."
+)
+ENDED_WITHOUT_END = (
+    "A right that was ended (dg:endedBy) needs a last day in force (dg:inForceUntil): the day "
+    "before the agreement that ended it starts; give that agreement a date."
+)
+NO_LATEST_DAY = (
+    "A dated node needs exactly one latest day (dg:latestDay, an xsd:date), derived by the "
+    "build from its dg:date and dg:datePrecision: 31 December for a year, the month's last day "
+    "for a month."
+)
+UNDISCLOSED_WITH_VALUE = (
+    "A monetary amount marked dg:amountUndisclosed true cannot have a value (dg:amountValue): "
+    "the sources do not disclose it; remove one or the other."
+)
+INVESTMENT_WITHOUT_INVESTOR = (
+    "An investment needs at least one investor (dg:investor): the dg:Agent who puts the money "
+    "in; where the sources name none, say so in an rdfs:comment instead of guessing."
+)
+# The research right is made the predecessor of the 2032 right: it ran 2019-2025-09-30.
+RESEARCH_SUPERSEDED = """
+    DELETE WHERE { right:microsoft-openai-research-ip dg:inForceFrom ?f ; dg:inForceUntil ?u } ;
+    INSERT DATA {
+        right:microsoft-openai-research-ip dg:supersededBy right:microsoft-openai-ip-2032 ;
+            dg:endedBy agreement:microsoft-openai-2025-10 ;
+            dg:inForceFrom "2019-01-01"^^xsd:date ; dg:inForceUntil "2025-09-30"^^xsd:date .
+        right:microsoft-openai-ip-2032 prov:wasRevisionOf right:microsoft-openai-research-ip .
+    }
+"""
+
+
+def test_right_without_first_day_in_force_is_refused(check) -> None:
+    report = check(broken("DELETE WHERE { right:microsoft-openai-ip-2032 dg:inForceFrom ?d }"))
+    assert_refused(report, RIGHT_2032, NO_IN_FORCE_FROM)
+
+
+def test_right_with_an_asserted_and_a_derived_first_day_is_refused(check) -> None:
+    report = check(
+        broken(
+            'INSERT DATA { right:microsoft-openai-ip-2032 dg:inForceFrom "2019-01-01"^^xsd:date }'
+        )
+    )
+    assert_refused(report, RIGHT_2032, NO_IN_FORCE_FROM)
+
+
+def test_right_ending_before_it_starts_is_refused(check) -> None:
+    report = check(
+        broken(
+            "DELETE WHERE { right:microsoft-openai-ip-2032 dg:inForceUntil ?d } ;"
+            'INSERT DATA { right:microsoft-openai-ip-2032 dg:inForceUntil "2024-12-31"^^xsd:date }'
+        )
+    )
+    assert_refused(report, RIGHT_2032, ENDS_BEFORE_START)
+
+
+def test_ended_right_without_last_day_is_refused(check) -> None:
+    report = check(
+        broken(
+            "DELETE WHERE { right:microsoft-openai-ip-2032 dg:inForceUntil ?d } ;"
+            "INSERT DATA { right:microsoft-openai-ip-2032 dg:endedBy "
+            "agreement:microsoft-openai-2025-10 }"
+        )
+    )
+    assert_refused(report, RIGHT_2032, ENDED_WITHOUT_END)
+
+
+def test_superseded_right_ending_the_day_before_its_successor_conforms(check) -> None:
+    report = check(broken(RESEARCH_SUPERSEDED))
+    assert report.conforms, report.text
+
+
+def test_superseded_right_without_revision_link_is_refused(check) -> None:
+    report = check(
+        broken(
+            RESEARCH_SUPERSEDED
+            + "; DELETE DATA { right:microsoft-openai-ip-2032 prov:wasRevisionOf "
+            "right:microsoft-openai-research-ip }"
+        )
+    )
+    assert_refused(
+        report,
+        RESEARCH,
+        f"The right {RIGHT_2032} supersedes this one (dg:supersededBy) but does not say it "
+        f"revises it: add {RIGHT_2032} prov:wasRevisionOf this right.",
+    )
+
+
+def test_superseded_right_still_in_force_after_its_successor_starts_is_refused(check) -> None:
+    report = check(
+        broken(
+            RESEARCH_SUPERSEDED
+            + "; DELETE DATA { right:microsoft-openai-research-ip dg:inForceUntil "
+            '"2025-09-30"^^xsd:date } ; INSERT DATA { right:microsoft-openai-research-ip '
+            'dg:inForceUntil "2030-12-31"^^xsd:date }'
+        )
+    )
+    assert_refused(
+        report,
+        RESEARCH,
+        f"A superseded right must end the day before its successor {RIGHT_2032} starts "
+        "(2025-10-01): its last day in force (dg:inForceUntil) is 2030-12-31; end it with "
+        "dg:endedBy the agreement that made the successor.",
+    )
+
+
+def test_right_confirmed_by_an_agreement_not_later_than_its_grant_is_refused(check) -> None:
+    report = check(
+        broken(
+            "INSERT DATA { right:microsoft-openai-ip-2032 dg:confirmedBy "
+            "agreement:microsoft-openai-2025-10 }"
+        )
+    )
+    assert_refused(
+        report,
+        RIGHT_2032,
+        "A right can only be confirmed (dg:confirmedBy) by an agreement later than the one "
+        f"that granted it: {AGREEMENT} starts on 2025-10-01, not after 2025-10-01.",
+    )
+
+
+def test_dated_node_without_its_period_is_refused(check) -> None:
+    report = check(broken("DELETE WHERE { trigger:2030 dg:latestDay ?d }"))
+    assert_refused(report, TRIGGER_2030, NO_LATEST_DAY)
+
+
+def test_undisclosed_amount_without_value_or_currency_conforms(check) -> None:
+    report = check(
+        broken(
+            "DELETE WHERE { amount:microsoft-stake-value-2025-10 dg:amountValue ?v ; "
+            "dg:currency ?c } ;"
+            "INSERT DATA { amount:microsoft-stake-value-2025-10 dg:amountUndisclosed true }"
+        )
+    )
+    assert report.conforms, report.text
+
+
+def test_undisclosed_amount_with_a_value_is_refused(check) -> None:
+    report = check(
+        broken("INSERT DATA { amount:microsoft-stake-value-2025-10 dg:amountUndisclosed true }")
+    )
+    assert_refused(report, AMOUNT, UNDISCLOSED_WITH_VALUE)
+
+
+def test_investment_naming_no_investor_needs_a_comment(check) -> None:
+    investment = node("investment/x")
+    insert = (
+        "INSERT DATA { <https://w3id.org/dealgraph/id/investment/x> a dg:Investment ;"
+        " dg:investee company:openai ; dg:amount amount:microsoft-stake-value-2025-10 ;"
+        " prov:wasDerivedFrom evidence:000-stake"
+    )
+    assert_refused(check(broken(insert + " }")), investment, INVESTMENT_WITHOUT_INVESTOR)
+    explained = check(broken(insert + ' ; rdfs:comment "The quote names no investor."@en }'))
+    assert explained.conforms, explained.text
 
 
 # --- the ontology and the shapes themselves ---------------------------------------------------

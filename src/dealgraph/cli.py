@@ -9,29 +9,32 @@ to stdout; progress and errors go to stderr, so ``--format json`` output is pure
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import pyoxigraph as ox
 import typer
 
 from .errors import EXIT_UNUSABLE, EXIT_VIOLATIONS, DealgraphError, ValidationFailed
-from .load import load
-from .pipeline import WIKIDATA_GRAPH, build, check, ensure_built
-from .report import DEFAULT_PREFIXES, format_report
-from .settings import Settings
-from .store import StoreNotPublishedError, open_published
-from .timeline import QUERIES as TIMELINE_QUERIES
-from .timeline import render_svg, timeline_data
-from .wikidata.candidates import KINDS, Candidate, accepted, find_candidates
-from .wikidata.client import DEFAULT_ENDPOINT
-from .wikidata.enrich import SNAPSHOT_FILE, enrich
-from .wikidata.links import Entity, linked_items, links_turtle, unlinked
+from .intime.asof import rights_in_force
+from .intime.diff import diff
+from .intime.periods import parse_day
+from .intime.text import asof_table, diff_table
+from .namespaces import PREFIXES, WIKIDATA_QUERY_SERVICE, shorten
+from .settings import ServeSettings, Settings
+from .store import BuildInfo, StoreNotPublishedError, current_info, open_published
+
+if TYPE_CHECKING:
+    from .wikidata.candidates import Candidate
+    from .wikidata.links import Entity
+
+# The pipeline, reasoner, shapes and Wikidata client are imported inside the commands that
+# use them: a query, and the server's worker processes, start without them.
+KINDS = ("company", "person", "product", "organization")  # wikidata.candidates.KIND_TYPES
 
 app = typer.Typer(
     name="dealgraph",
@@ -55,6 +58,16 @@ StoreOption = Annotated[
     typer.Option(
         "--store",
         help="Store folder (default: $DEALGRAPH_STORE, else ROOT/.dealgraph/store).",
+        file_okay=False,
+    ),
+]
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources",
+        help="Folder of source texts (the articles) every verbatim quote is proven against "
+        "(default: $DEALGRAPH_ARTICLES, else ../shared/articles beside the project folder).",
+        exists=True,
         file_okay=False,
     ),
 ]
@@ -108,10 +121,12 @@ def main(ctx: typer.Context, root: RootOption = None) -> None:
     ctx.obj = {"root": root}
 
 
-def _settings(ctx: typer.Context, root: Path | None, store: Path | None = None) -> Settings:
+def _settings(
+    ctx: typer.Context, root: Path | None, store: Path | None = None, sources: Path | None = None
+) -> Settings:
     """Settings from the command's --root, else the global one, else the default."""
     chosen = root or (ctx.obj or {}).get("root")
-    return Settings.create(chosen, store)
+    return Settings.create(chosen, store, sources)
 
 
 @app.command("validate")
@@ -124,10 +139,14 @@ def validate_command(
         Path | None,
         typer.Option("--output", "-o", help="Write the report to FILE.", dir_okay=False),
     ] = None,
+    sources: SourcesOption = None,
     root: RootOption = None,
 ) -> None:
     """Load, reason, validate; print the report. Exit 0 conforms, 1 violations, 2 unusable input."""
-    settings = _settings(ctx, root)
+    from .pipeline import check
+    from .report import format_report
+
+    settings = _settings(ctx, root, sources=sources)
     progress = _Progress()
     try:
         result = check(settings, progress)
@@ -136,6 +155,13 @@ def validate_command(
     progress.done()
     if result.reasoning.skipped_reason:
         _warn(result.reasoning.skipped_reason)
+    if result.quotes.skipped_reason:
+        _warn(result.quotes.skipped_reason)
+    elif result.quotes.checked:
+        _note(
+            f"{result.quotes.checked} verbatim quotes checked against their source texts in "
+            f"{result.quotes.folder}"
+        )
     if not len(result.sources.wikidata):
         _note(NO_SNAPSHOT_NOTE)
     text = format_report(result.report, fmt.value)
@@ -150,9 +176,20 @@ def validate_command(
 
 
 @app.command("build")
-def build_command(ctx: typer.Context, store: StoreOption = None, root: RootOption = None) -> None:
+def build_command(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    sources: SourcesOption = None,
+    root: RootOption = None,
+) -> None:
     """Validate, then publish the store atomically. Same exit codes as validate."""
-    settings = _settings(ctx, root, store)
+    from .pipeline import WIKIDATA_GRAPH, build
+    from .quotes import unproven_reason
+    from .report import format_report
+
+    settings = _settings(ctx, root, store, sources)
+    if reason := unproven_reason(settings.articles_dir):
+        _warn(reason)
     progress = _Progress()
     try:
         info = build(settings, progress)
@@ -188,22 +225,39 @@ def query_command(
     store: StoreOption = None,
     root: RootOption = None,
 ) -> None:
-    """Run a read-only SPARQL query on the published store."""
+    """Run a read-only SPARQL query on the published store (prefixes of the README's table
+    predeclared)."""
+    from .engine import SPARQL_JSON, QueryJob, execute
+    from .sparql_text import analyse, read_only_message
+
     settings = _settings(ctx, root, store)
     text, origin = _query_text(query, file)
+    shape = analyse(text)
+    if shape.is_update:
+        _fail(f"{origin}: {read_only_message(shape.form)}")
     try:
-        db, _ = open_published(settings.store_dir)
+        db, info = open_published(settings.store_dir)
     except StoreNotPublishedError:
         _fail(f"no published store in {settings.store_dir}: run 'dealgraph build' first")
-    try:
-        results = db.query(text, use_default_graph_as_union=True)
-    except SyntaxError as error:
-        if _is_update(text):
-            _fail(f"{origin}: update queries are refused: the store is read-only")
-        _fail(_query_syntax_message(origin, str(error)))
-    except OSError as error:
-        _fail(f"{origin}: the query failed: {error}")
-    _print_results(results, fmt)
+    tabular, graph = _RESULT_TYPES[fmt]
+    job = QueryJob(
+        build_dir="",
+        query=text,
+        tabular_type=tabular,
+        graph_type=graph,
+        prefixes={p: ns for p, ns in PREFIXES.items() if p != "id"},
+        origin=origin,
+    )
+    outcome = execute(db, job)
+    if outcome.status == 406:
+        _fail(_WRONG_FORMAT[graph is None])
+    if outcome.status != 200:
+        _fail(outcome.message)
+    if fmt is ResultFormat.table and outcome.media_type == SPARQL_JSON:
+        _print_table(json.loads(outcome.body))
+    else:
+        sys.stdout.buffer.write(outcome.body)
+        sys.stdout.flush()
 
 
 @app.command("timeline")
@@ -217,20 +271,17 @@ def timeline_command(
     root: RootOption = None,
 ) -> None:
     """Draw the deal's timeline (agreements, rights, stakes) from the published store as SVG."""
+    from .timeline import render_svg, timeline_data, timeline_rows
+
     settings = _settings(ctx, root, store)
     try:
         db, _ = open_published(settings.store_dir)
     except StoreNotPublishedError:
         _fail(f"no published store in {settings.store_dir}: run 'dealgraph build' first")
-    rows = {}
-    for name, text in TIMELINE_QUERIES.items():
-        try:
-            results = db.query(text, use_default_graph_as_union=True)
-        except (SyntaxError, OSError) as error:  # a broken store, not the user's input
-            _fail(f"the timeline query '{name}' failed: {error}")
-        answer = json.loads(results.serialize(format=ox.QueryResultsFormat.JSON))
-        rows[name] = answer["results"]["bindings"]
-    timeline = timeline_data(**rows)
+    try:
+        timeline = timeline_data(**timeline_rows(db))
+    except (SyntaxError, OSError) as error:  # a broken store, not the user's input
+        _fail(f"the timeline queries failed: {error}")
     try:
         output.write_text(render_svg(timeline), encoding="utf-8")
     except OSError as error:
@@ -241,13 +292,19 @@ def timeline_command(
     )
 
 
+def _help_settings(show: bool) -> None:
+    if show:
+        typer.echo(ServeSettings.help_table(), nl=False)
+        raise typer.Exit(0)
+
+
 @app.command("serve")
 def serve_command(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
     store: StoreOption = None,
-    timeout: Annotated[float, typer.Option(help="Query timeout in seconds.")] = 30.0,
+    timeout: Annotated[float | None, typer.Option(help="Query timeout in seconds.")] = None,
     workers: Annotated[
         int | None, typer.Option(help="Query worker processes (default: CPU count, at least 2).")
     ] = None,
@@ -259,10 +316,55 @@ def serve_command(
             "default: the Wikidata Query Service).",
         ),
     ] = None,
+    access_log: Annotated[
+        bool | None, typer.Option("--access-log/--no-access-log", help="Log each request.")
+    ] = None,
+    no_build: Annotated[
+        bool,
+        typer.Option(
+            "--no-build",
+            help="Serve the store as it was last published, without checking the sources.",
+        ),
+    ] = False,
+    help_settings: Annotated[
+        bool,
+        typer.Option(
+            "--help-settings",
+            help="Show every setting of the server with its default, and exit.",
+            callback=_help_settings,
+            is_eager=True,
+        ),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """Build when the sources changed (the gate), then serve the SPARQL endpoint."""
     settings = _settings(ctx, root, store)
+    try:
+        serve = ServeSettings.from_env(
+            host=host,
+            port=port,
+            timeout=timeout,
+            workers=workers,
+            allowed_services=tuple(allow_service) if allow_service else None,
+            access_log=access_log,
+        )
+    except ValueError as error:
+        _fail(str(error))
+    info = _current_build(settings) if no_build else _gated_build(settings)
+    _note(
+        f"serving build {info.build_id} ({info.total_triples} triples) "
+        f"on http://{serve.host}:{serve.port}/"
+    )
+    from .web.server import run  # the web stack loads only when serving
+
+    run(settings, serve)
+
+
+def _gated_build(settings: Settings) -> BuildInfo:
+    """The current build if the sources have not changed since, else a new one (the gate)."""
+    from .pipeline import ensure_built
+    from .report import format_report
+
     progress = _Progress()
     try:
         info = ensure_built(settings, progress)
@@ -272,11 +374,15 @@ def serve_command(
     except DealgraphError as error:
         _fail(error)
     progress.done()
-    _note(f"serving build {info.build_id} ({info.total_triples} triples) on http://{host}:{port}/")
-    from .web.server import run  # the web stack loads only when serving
+    return info
 
-    allowed = allow_service if allow_service else ["https://query.wikidata.org/sparql"]
-    run(settings, host, port, timeout, workers, allowed)
+
+def _current_build(settings: Settings) -> BuildInfo:
+    """The build last published in the store (``--no-build``)."""
+    info = current_info(settings.store_dir)
+    if info is None:
+        _fail(f"no published store in {settings.store_dir}: run 'dealgraph build' first")
+    return info
 
 
 @app.command("link")
@@ -290,7 +396,7 @@ def link_command(
         Kind | None,
         typer.Option("--kind", help="What the name is: steers the ranking (needed with --name)."),
     ] = None,
-    endpoint: EndpointOption = DEFAULT_ENDPOINT,
+    endpoint: EndpointOption = WIKIDATA_QUERY_SERVICE,
     fmt: Annotated[LinkFormat, typer.Option("--format", "-F", help="Output format.")] = (
         LinkFormat.table
     ),
@@ -307,6 +413,10 @@ def link_command(
     root: RootOption = None,
 ) -> None:
     """Ranked Wikidata candidates for a name, or for every entity without a link."""
+    from .load import load
+    from .wikidata.candidates import accepted, find_candidates
+    from .wikidata.links import linked_items, links_turtle, unlinked
+
     options = {"timeout": timeout, "retries": retries}
     if name is not None:
         if kind is None:
@@ -358,7 +468,7 @@ def link_command(
 @app.command("enrich")
 def enrich_command(
     ctx: typer.Context,
-    endpoint: EndpointOption = DEFAULT_ENDPOINT,
+    endpoint: EndpointOption = WIKIDATA_QUERY_SERVICE,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -373,6 +483,10 @@ def enrich_command(
     root: RootOption = None,
 ) -> None:
     """Snapshot chosen Wikidata facts about the linked items into data/wikidata/."""
+    from .load import load
+    from .wikidata.enrich import SNAPSHOT_FILE, enrich
+    from .wikidata.links import linked_items
+
     settings = _settings(ctx, root)
     try:
         sources = load(settings)
@@ -393,6 +507,82 @@ def enrich_command(
         f"wrote {len(snapshot)} triples about {len(qids)} Wikidata items to {target} "
         f"(retrieved {retrieved.isoformat(timespec='seconds')} from {endpoint})"
     )
+
+
+class TimeFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+TimeFormatOption = Annotated[TimeFormat, typer.Option("--format", "-F", help="Output format.")]
+
+
+@app.command("asof")
+def asof_command(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(metavar="DATE", help="The day, as YYYY-MM-DD.")],
+    holder: Annotated[
+        str | None,
+        typer.Option(
+            "--holder",
+            help="Only the rights of this holder: a name (case and accents ignored) or an IRI.",
+        ),
+    ] = None,
+    fmt: TimeFormatOption = TimeFormat.table,
+    store: StoreOption = None,
+    root: RootOption = None,
+) -> None:
+    """The rights in force on DATE (no AGI assumed); builds first if the sources changed."""
+    settings = _settings(ctx, root, store)
+    try:
+        when = parse_day(day)
+        answer = rights_in_force(_published_store(settings), when, holder)
+    except DealgraphError as error:
+        _fail(error)
+    if fmt is TimeFormat.json:
+        typer.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(asof_table(answer))
+
+
+@app.command("diff")
+def diff_command(
+    ctx: typer.Context,
+    start: Annotated[
+        str, typer.Argument(metavar="FROM", help="A day (YYYY-MM-DD) or an agreement IRI.")
+    ],
+    end: Annotated[
+        str, typer.Argument(metavar="TO", help="A day (YYYY-MM-DD) or an agreement IRI.")
+    ],
+    fmt: TimeFormatOption = TimeFormat.table,
+    store: StoreOption = None,
+    root: RootOption = None,
+) -> None:
+    """The rights kept, ended, new and revised from FROM to TO (an agreement: its first day)."""
+    settings = _settings(ctx, root, store)
+    try:
+        result = diff(_published_store(settings), start, end)
+    except DealgraphError as error:
+        _fail(error)
+    if fmt is TimeFormat.json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(diff_table(result))
+
+
+def _published_store(settings: Settings) -> ox.Store:
+    """The published store, built first (through the gate) when the sources changed since:
+    an answer about the deal in time must come from the data as it is now."""
+    from .pipeline import ensure_built
+
+    try:
+        ensure_built(settings, _Progress())  # says nothing when the build is current
+        db, _ = open_published(settings.store_dir)
+    except ValidationFailed as error:
+        _fail(error, "nothing was published; run 'dealgraph validate' to see the violations")
+    except DealgraphError as error:
+        _fail(error)
+    return db
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -467,76 +657,40 @@ def _query_text(query: str | None, file: Path | None) -> tuple[str, str]:
     return query or "", "query"
 
 
-def _is_update(text: str) -> bool:
-    """True when *text* parses as a SPARQL update (parsed only, never executed)."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(text)
-    except Exception:  # any parse failure: not an update
-        return False
-    return True
-
-
-def _query_syntax_message(origin: str, message: str) -> str:
-    """``origin:line:column: SPARQL syntax error: …`` from pyoxigraph's ``error at L:C: …``."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    if match:
-        line, column, reason = match.groups()
-        return f"{origin}:{line}:{column}: SPARQL syntax error: {reason.strip()}"
-    return f"{origin}: SPARQL syntax error: {message}"
-
-
-def _print_results(results: object, fmt: ResultFormat) -> None:
-    out = sys.stdout.buffer
-    if isinstance(results, ox.QueryBoolean):
-        if fmt in (ResultFormat.table, ResultFormat.turtle):
-            typer.echo("true" if bool(results) else "false")
-        else:
-            out.write(results.serialize(format=_RESULT_FORMATS[fmt]))
-            out.flush()
-        return
-    if isinstance(results, ox.QueryTriples):
-        if fmt not in (ResultFormat.table, ResultFormat.turtle):
-            _fail("CONSTRUCT and DESCRIBE results are RDF: use --format turtle")
-        prefixes = {p: ns for p, ns in DEFAULT_PREFIXES.items() if p != "id"}
-        out.write(ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
-        out.flush()
-        return
-    if fmt is ResultFormat.turtle:
-        _fail("SELECT results are a table: use --format table, json, csv or tsv")
-    if fmt is ResultFormat.table:
-        variables = [v.value for v in results.variables]
-        rows = [[_cell(solution[v]) for v in variables] for solution in results]
-        sys.stdout.write(_table(variables, rows))
-        _note(f"{len(rows)} row{'s' * (len(rows) != 1)}")
-        return
-    out.write(results.serialize(format=_RESULT_FORMATS[fmt]))
-    out.flush()
-
-
-_RESULT_FORMATS = {
-    ResultFormat.json: ox.QueryResultsFormat.JSON,
-    ResultFormat.csv: ox.QueryResultsFormat.CSV,
-    ResultFormat.tsv: ox.QueryResultsFormat.TSV,
+_RESULT_TYPES: dict[ResultFormat, tuple[str | None, str | None]] = {
+    ResultFormat.table: ("application/sparql-results+json", "text/turtle"),
+    ResultFormat.json: ("application/sparql-results+json", None),
+    ResultFormat.csv: ("text/csv", None),
+    ResultFormat.tsv: ("text/tab-separated-values", None),
+    ResultFormat.turtle: (None, "text/turtle"),
+}
+_WRONG_FORMAT = {
+    True: "CONSTRUCT and DESCRIBE results are RDF: use --format turtle",
+    False: "SELECT results are a table: use --format table, json, csv or tsv",
 }
 
 
-def _cell(term: object) -> str:
+def _print_table(answer: dict) -> None:
+    """A SPARQL JSON answer as an aligned table (ASK as true or false)."""
+    if "boolean" in answer:
+        typer.echo("true" if answer["boolean"] else "false")
+        return
+    variables = answer["head"]["vars"]
+    rows = [[_cell(row.get(v)) for v in variables] for row in answer["results"]["bindings"]]
+    sys.stdout.write(_table(variables, rows))
+    _note(f"{len(rows)} row{'s' * (len(rows) != 1)}")
+
+
+def _cell(term: dict | None) -> str:
     """A readable table cell: prefixed IRIs, literal values with their language tag."""
     if term is None:
         return ""
-    if isinstance(term, ox.NamedNode):
-        iri = term.value
-        for prefix, namespace in DEFAULT_PREFIXES.items():
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return f"<{iri}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        return f"{term.value}@{term.language}" if term.language else term.value
-    return str(term)
+    if term["type"] == "uri":
+        return shorten(term["value"]) or f"<{term['value']}>"
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    lang = term.get("xml:lang")
+    return f"{term['value']}@{lang}" if lang else term["value"]
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

@@ -35,6 +35,8 @@ ALIGNMENTS_PREFIX = "alignments"
 _RDF_LANG_STRING = str(RDF.langString)
 _XSD_STRING = str(XSD.string)
 _OX_POSITION = re.compile(r"^Parser error (?:at|between) line [^:]*: ")
+# A term at the start of a line: how the project's files open a statement about a subject.
+_STATEMENT_START = re.compile(r"^(<[^<>\s]*>|[A-Za-z][\w.-]*:[^\s;,()\[\]\"]*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ class Sources:
     ``defined_in`` maps a subject (IRI or blank node id) of ``data``, ``ontology`` or
     ``wikidata`` (the snapshot under ``data/wikidata/``) to the
     files, relative to the project root, that define it: those typing it with ``rdf:type``,
-    else those having it as a subject at all.
+    else those having it as a subject at all. ``lines`` maps such a subject to the line, per
+    file, where a statement about it first starts (a line opening with its IRI), for messages
+    that point into a file.
     """
 
     root: Path
@@ -55,6 +59,7 @@ class Sources:
     wikidata: Graph
     defined_in: dict[str, list[str]] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    lines: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def load(settings: Settings) -> Sources:
@@ -78,9 +83,13 @@ def load(settings: Settings) -> Sources:
         _parse_into(shapes, root, path)
     typed: dict[str, list[str]] = defaultdict(list)
     anywhere: dict[str, list[str]] = defaultdict(list)
+    lines: dict[str, dict[str, int]] = defaultdict(dict)
     for path in ontology_files + data_files:
-        graph = _parse_into(Graph(), root, path)
         rel = _rel(root, path)
+        file_lines: dict[str, int] = {}
+        graph = _parse_into(Graph(), root, path, file_lines)
+        for subject, line in file_lines.items():
+            lines[subject][rel] = line
         for subject in set(graph.subjects(RDF.type, None)):
             typed[str(subject)].append(rel)
         for subject in set(graph.subjects()):
@@ -109,6 +118,7 @@ def load(settings: Settings) -> Sources:
         wikidata=wikidata,
         defined_in=defined_in,
         files=tuple(_rel(root, p) for p in ontology_files + data_files + shape_files),
+        lines=dict(lines),
     )
 
 
@@ -134,8 +144,9 @@ def _rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _parse_into(graph: Graph, root: Path, path: Path) -> Graph:
-    """Parse *path* and add its triples (of every graph it names) to *graph*."""
+def _parse_into(graph: Graph, root: Path, path: Path, lines: dict[str, int] | None = None) -> Graph:
+    """Parse *path* and add its triples (of every graph it names) to *graph*; when *lines* is
+    given, record in it the line where each subject's first statement starts."""
     rel = _rel(root, path)
     fmt, fmt_name = FORMATS[path.suffix]
     text = _read_text(path, rel)
@@ -149,10 +160,34 @@ def _parse_into(graph: Graph, root: Path, path: Path) -> Graph:
     except SyntaxError as error:
         raise SourceError(_syntax_message(rel, fmt_name, error)) from None
     # Keep the file's prefixes: reports and serialisations read better with them.
-    for prefix, namespace in getattr(parser, "prefixes", {}).items():
+    prefixes = getattr(parser, "prefixes", {})
+    for prefix, namespace in prefixes.items():
         if prefix:
             graph.namespace_manager.bind(prefix, namespace, override=False)
+    if lines is not None:
+        lines.update(_statement_lines(text, prefixes, {str(s) for s in graph.subjects()}))
     return graph
+
+
+def _statement_lines(text: str, prefixes: dict[str, str], subjects: set[str]) -> dict[str, int]:
+    """The line where each of *subjects* first opens a line of *text* (as ``<iri>`` or as a
+    prefixed name): where a reader finds the statement about it."""
+    found: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in _STATEMENT_START.finditer(text):
+        token = match.group(1)
+        if token.startswith("<"):
+            iri = token[1:-1]
+        else:
+            prefix, _, local = token.partition(":")
+            if prefix not in prefixes:
+                continue
+            iri = prefixes[prefix] + local
+        if iri in subjects and iri not in found:
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            found[iri] = line
+    return found
 
 
 def _read_text(path: Path, rel: str) -> str:

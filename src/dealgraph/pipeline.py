@@ -1,4 +1,4 @@
-"""The pipeline: load → reason → validate (``check``), then publish (``build``).
+"""The pipeline: load → reason → derive → validate (``check``), then publish (``build``).
 
 Nothing that fails a stage is published: a build either makes a new, validated store
 current or leaves the one being served untouched.
@@ -14,28 +14,39 @@ from dataclasses import dataclass, field, replace
 from rdflib import Graph
 
 from .errors import ValidationFailed
+from .intime.derive import derive
 from .load import Sources, load
-from .namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .namespaces import (
+    ASSERTED_GRAPH,
+    DERIVED_GRAPH,
+    GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+)
 from .publish import publish
+from .quotes import QuoteProof, prove_quotes, with_quote_proof
 from .reason import Reasoning, reason
 from .settings import Settings
 from .store import BUILDS_FOLDER, INFO_FILE, BuildInfo, current_info, source_digest
 from .validate import ValidationReport, validate
 
 WIKIDATA_GRAPH = GRAPH["wikidata"]
-STAGES = ("load", "reason", "validate", "publish")
+STAGES = ("load", "reason", "derive", "validate", "publish")
 
 Progress = Callable[[str], None]  # called with a stage name as that stage starts
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What ``check`` found: the sources, the reasoner's output, the shapes' verdict."""
+    """What ``check`` found: the sources, the reasoner's output, the derived triples (time
+    in force, periods), the shapes' verdict."""
 
     sources: Sources
     reasoning: Reasoning
     report: ValidationReport
     timings: dict[str, float] = field(default_factory=dict)
+    derived: Graph = field(default_factory=Graph)
+    quotes: QuoteProof = field(default_factory=lambda: QuoteProof(None))  # verbatim quotes
 
     @property
     def conforms(self) -> bool:
@@ -43,7 +54,7 @@ class CheckResult:
 
 
 def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
-    """Load, reason and validate the sources of *settings*; publish nothing.
+    """Load, reason, derive and validate the sources of *settings*; publish nothing.
 
     Raises :class:`~dealgraph.errors.SourceError`, :class:`InconsistentOntologyError` or
     :class:`ReasonerError` for unusable input; a non-conforming report is returned, not raised.
@@ -61,15 +72,32 @@ def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
     reasoning = reason(sources.ontology, sources.data, sources.defined_in)
     timings["reason"] = time.perf_counter() - started
 
+    notify("derive")
+    started = time.perf_counter()
+    derived = derive(sources.data, reasoning.inferred, sources.ontology)
+    timings["derive"] = time.perf_counter() - started
+
     notify("validate")
     started = time.perf_counter()
     # A Wikidata snapshot is published in its own graph but passes the same gate.
     facts = sources.data + sources.wikidata if len(sources.wikidata) else sources.data
     report = validate(
-        facts, reasoning.inferred, sources.ontology, sources.shapes, sources.defined_in
+        facts, reasoning.inferred + derived, sources.ontology, sources.shapes, sources.defined_in
     )
+    # The gate proves every verbatim quote against its source text, in the same report.
+    quotes = prove_quotes(
+        sources.data, settings.articles_dir, settings.root, sources.defined_in, sources.lines
+    )
+    report = with_quote_proof(report, quotes)
     timings["validate"] = time.perf_counter() - started
-    return CheckResult(sources=sources, reasoning=reasoning, report=report, timings=timings)
+    return CheckResult(
+        sources=sources,
+        reasoning=reasoning,
+        report=report,
+        timings=timings,
+        derived=derived,
+        quotes=quotes,
+    )
 
 
 def build(settings: Settings, progress: Progress | None = None) -> BuildInfo:
@@ -107,6 +135,7 @@ def _graphs(result: CheckResult) -> dict[str, Graph]:
         str(ONTOLOGY_GRAPH): result.sources.ontology + result.sources.alignments,
         str(ASSERTED_GRAPH): result.sources.data,
         str(INFERRED_GRAPH): result.reasoning.inferred,
+        str(DERIVED_GRAPH): result.derived,
     }
     if len(result.sources.wikidata):
         graphs[str(WIKIDATA_GRAPH)] = result.sources.wikidata

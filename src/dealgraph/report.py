@@ -7,24 +7,12 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from .namespaces import DG, ID, OA, PROV, WD
+from .namespaces import PREFIXES
 from .validate import ValidationReport, ViolationResult
 
 FORMATS = ("text", "turtle", "json", "junit")
 
-DEFAULT_PREFIXES = {
-    "dg": str(DG),
-    "id": str(ID),
-    "prov": str(PROV),
-    "oa": str(OA),
-    "wd": str(WD),
-    "sh": "http://www.w3.org/ns/shacl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
+DEFAULT_PREFIXES = PREFIXES
 
 
 def format_report(report: ValidationReport, fmt: str = "text") -> str:

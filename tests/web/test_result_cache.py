@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dealgraph.web.executor import Outcome
+from dealgraph.engine import Outcome
 from dealgraph.web.result_cache import ENTRY_OVERHEAD, ResultCache
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

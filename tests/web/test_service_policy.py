@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dealgraph.sparql_text import analyse
 from dealgraph.web.service_policy import ServicePolicy, ServiceRefusedError
-from dealgraph.web.sparql_text import analyse
 
 WDQS = "https://query.wikidata.org/sparql"
 POLICY = ServicePolicy([WDQS])

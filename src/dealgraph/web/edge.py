@@ -28,17 +28,22 @@ CORS_HEADERS = [
     (b"access-control-expose-headers", b"ETag, Last-Modified, X-Query-Time, X-Cache"),
 ]
 PREFLIGHT_METHODS = b"GET, HEAD, POST, OPTIONS"
-PREFLIGHT_MAX_AGE = b"86400"
-GZIP_MINIMUM_SIZE = 1000
 
 
 class Edge:
     """Wrap *app*; requests for a path in *direct_routes* go straight to that handler."""
 
-    def __init__(self, app: ASGIApp, direct_routes: dict[str, Handler]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        direct_routes: dict[str, Handler],
+        gzip_minimum_bytes: int,
+        cors_max_age: int,
+    ) -> None:
         self.app = app
         self.direct_routes = direct_routes
-        self.gzipped = GZipMiddleware(self._dispatch, minimum_size=GZIP_MINIMUM_SIZE)
+        self.cors_max_age = str(cors_max_age).encode()
+        self.gzipped = GZipMiddleware(self._dispatch, minimum_size=gzip_minimum_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,7 +51,7 @@ class Edge:
             return
         headers = dict(scope["headers"])
         if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
-            await _preflight(headers, send)
+            await _preflight(headers, send, self.cors_max_age)
             return
 
         async def send_with_cors(message: Message) -> None:
@@ -68,13 +73,13 @@ class Edge:
         await response(scope, receive, send)
 
 
-async def _preflight(headers: dict[bytes, bytes], send: Send) -> None:
+async def _preflight(headers: dict[bytes, bytes], send: Send, max_age: bytes) -> None:
     """Answer a CORS preflight: any origin may read, with any request headers."""
     allow_headers = headers.get(b"access-control-request-headers", b"")
     response_headers = [
         *CORS_HEADERS,
         (b"access-control-allow-methods", PREFLIGHT_METHODS),
-        (b"access-control-max-age", PREFLIGHT_MAX_AGE),
+        (b"access-control-max-age", max_age),
         (b"vary", b"Origin"),
         (b"content-length", b"2"),
         (b"content-type", b"text/plain; charset=utf-8"),

@@ -9,17 +9,18 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..namespaces import DG, INFERRED_GRAPH, INSTANCE_BASE, OA, PROV
-from .executor import WorkerPool
+from ..namespaces import INFERRED_GRAPH, INSTANCE_BASE, OA, PROV, prefixes
+from ..namespaces import href as href
 from .published import Published
 from .store_queries import construct
+from .worker_pool import WorkerPool
 
-WIKIDATA = "http://www.wikidata.org/entity/"
+WIKIDATA = prefixes("wd")["wd"]
 SAFE_PATH = re.compile(r"^[A-Za-z0-9._~\-/%:]+$")
 
 NEIGHBOURHOOD_QUERY = """
-CONSTRUCT { ?r ?p ?o . ?s ?q ?r . }
-WHERE { { ?r ?p ?o } UNION { SELECT ?s ?q ?r WHERE { ?s ?q ?r } LIMIT 5000 } }
+CONSTRUCT {{ ?r ?p ?o . ?s ?q ?r . }}
+WHERE {{ {{ ?r ?p ?o }} UNION {{ SELECT ?s ?q ?r WHERE {{ ?s ?q ?r }} LIMIT {limit} }} }}
 """
 # Labels, types and evidence of the resource, its neighbours and the properties linking them.
 # ?r is bound from outside (like a final VALUES), so each branch must mention it in a triple
@@ -66,15 +67,6 @@ def iri_for_path(path: str) -> str:
         pyoxigraph.NamedNode(iri)
     except ValueError:
         raise NotFoundError(path) from None
-    return iri
-
-
-def href(iri: str) -> str:
-    """Where a link to *iri* should point: local /id/ and /ontology pages, else the IRI."""
-    if iri.startswith(INSTANCE_BASE):
-        return "/id/" + iri[len(INSTANCE_BASE) :]
-    if iri.startswith(str(DG)):
-        return "/ontology#" + iri[len(str(DG)) :]
     return iri
 
 
@@ -155,12 +147,15 @@ class OwnTriples(Graph):
         self.inferred = inferred
 
 
-async def describe(pool: WorkerPool, published: Published, iri: str) -> tuple[Graph, Graph]:
-    """The resource's own triples (out and in) and their context; raise NotFoundError.
+async def describe(
+    pool: WorkerPool, published: Published, iri: str, limit: int
+) -> tuple[Graph, Graph]:
+    """The resource's own triples (out, and at most *limit* in) and their context; raise
+    NotFoundError.
 
     The first graph is an :class:`OwnTriples`, so a page can mark the inferred facts.
     """
-    own = await construct(pool, published, NEIGHBOURHOOD_QUERY, {"r": iri})
+    own = await construct(pool, published, NEIGHBOURHOOD_QUERY.format(limit=limit), {"r": iri})
     if len(own) == 0:
         raise NotFoundError(iri)
     context = await construct(pool, published, CONTEXT_QUERY, {"r": iri})
@@ -171,16 +166,8 @@ async def describe(pool: WorkerPool, published: Published, iri: str) -> tuple[Gr
 def rdf_description(own: Graph, context: Graph, iri: str) -> Graph:
     """The RDF answer for ``/id/…``: the resource's triples plus its evidence and labels."""
     graph = Graph()
-    for prefix, ns in (
-        ("dg", DG),
-        ("prov", PROV),
-        ("oa", OA),
-        ("dcterms", DCTERMS),
-        ("owl", OWL),
-        ("id", Namespace(INSTANCE_BASE)),
-        ("wd", Namespace(WIKIDATA)),
-    ):
-        graph.bind(prefix, ns)
+    for prefix, namespace in prefixes("dg", "prov", "oa", "dcterms", "owl", "id", "wd").items():
+        graph.bind(prefix, Namespace(namespace))
     for triple in own:
         graph.add(triple)
     node = URIRef(iri)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..namespaces import DG, ONTOLOGY_GRAPH, ONTOLOGY_IRI
-from .executor import WorkerPool
-from .linked_data import href, local_name
+from ..namespaces import DG, ONTOLOGY_GRAPH, ONTOLOGY_IRI, href, prefixes
+from .linked_data import local_name
 from .published import Published
 from .store_queries import construct
+from .worker_pool import WorkerPool
 
 ONTOLOGY_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
 CLASS_TYPES = (OWL.Class, RDFS.Class)
@@ -50,10 +50,8 @@ class OntologyDoc:
 async def load_ontology(pool: WorkerPool, published: Published) -> Graph:
     """The ontology named graph of the published build, with the usual prefixes bound."""
     graph = await construct(pool, published, ONTOLOGY_QUERY)
-    graph.bind("dg", DG)
-    graph.bind("owl", OWL)
-    graph.bind("skos", SKOS)
-    graph.bind("dcterms", DCTERMS)
+    for prefix, namespace in prefixes("dg", "owl", "skos", "dcterms").items():
+        graph.bind(prefix, namespace)
     return graph
 
 

@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol, request side: turn an HTTP request into a query and its dataset.
 
-Every way a request can break the protocol becomes a :class:`ProtocolError` carrying the 4xx
+Every way a request can break the protocol becomes an :class:`HttpError` carrying the 4xx
 status and a message that says what to fix.
 """
 
@@ -12,18 +12,9 @@ from urllib.parse import parse_qsl
 import pyoxigraph
 from starlette.requests import Request
 
-MAX_REQUEST_BYTES = 1_000_000  # a query (URL or body) larger than this is refused with 413
+from .responses import HttpError
+
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
-
-
-class ProtocolError(Exception):
-    """A request the protocol does not allow: an HTTP status and a clear message."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
 
 @dataclass(frozen=True)
@@ -47,9 +38,9 @@ def _parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
         text = raw.decode("utf-8")
         return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
-        raise ProtocolError(400, f"the {where} is not valid UTF-8") from None
+        raise HttpError(400, f"the {where} is not valid UTF-8") from None
     except ValueError as exc:
-        raise ProtocolError(400, f"the {where} cannot be decoded: {exc}") from None
+        raise HttpError(400, f"the {where} cannot be decoded: {exc}") from None
 
 
 def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
@@ -64,80 +55,81 @@ def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
     return media.strip().lower(), params
 
 
-async def _read_body(request: Request) -> bytes:
-    """The request body, refusing (413) anything over :data:`MAX_REQUEST_BYTES`."""
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) anything over *limit* bytes."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
-            if int(declared) > MAX_REQUEST_BYTES:
-                raise ProtocolError(413, _too_large())
+            if int(declared) > limit:
+                raise HttpError(413, _too_large(limit))
         except ValueError:
-            raise ProtocolError(400, "invalid Content-Length header") from None
+            raise HttpError(400, "invalid Content-Length header") from None
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
-            raise ProtocolError(413, _too_large())
+        if size > limit:
+            raise HttpError(413, _too_large(limit))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_large() -> str:
-    return f"request too large: queries are limited to {MAX_REQUEST_BYTES // 1000} kB"
+def _too_large(limit: int) -> str:
+    return f"request too large: queries are limited to {limit // 1000} kB"
 
 
 def _check_charset(params: dict[str, str]) -> None:
     charset = params.get("charset")
     if charset and charset not in ("utf-8", "utf8"):
-        raise ProtocolError(415, f"unsupported charset {charset!r}: send UTF-8")
+        raise HttpError(415, f"unsupported charset {charset!r}: send UTF-8")
 
 
-async def parse_request(request: Request) -> SparqlRequest:
-    """Read a GET or POST SPARQL protocol request; raise :class:`ProtocolError` when invalid."""
+async def parse_request(request: Request, limit: int) -> SparqlRequest:
+    """Read a GET or POST SPARQL protocol request of at most *limit* bytes; raise
+    :class:`HttpError` when invalid."""
     method = request.method
     raw_qs: bytes = request.scope.get("query_string", b"")
-    if len(raw_qs) > MAX_REQUEST_BYTES:
-        raise ProtocolError(413, _too_large())
+    if len(raw_qs) > limit:
+        raise HttpError(413, _too_large(limit))
     url_params = _parse_params(raw_qs, "query string") if raw_qs else []
     if method in ("GET", "HEAD"):
         params = url_params
     elif method == "POST":
         media, ctype_params = _media_type(request.headers.get("content-type"))
         if media == "application/sparql-update":
-            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+            raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
         if media == "application/x-www-form-urlencoded":
             _check_charset(ctype_params)
-            body = _parse_params(await _read_body(request), "form body")
+            body = _parse_params(await _read_body(request, limit), "form body")
             if any(k == "query" for k, _ in url_params) and any(k == "query" for k, _ in body):
-                raise ProtocolError(400, "'query' given both in the URL and in the form body")
+                raise HttpError(400, "'query' given both in the URL and in the form body")
             params = body + url_params
         elif media == "application/sparql-query":
             _check_charset(ctype_params)
             if any(k in ("query", "update") for k, _ in url_params):
-                raise ProtocolError(
+                raise HttpError(
                     400, "with a application/sparql-query body, the URL must not carry a query"
                 )
             try:
-                text = (await _read_body(request)).decode("utf-8")
+                text = (await _read_body(request, limit)).decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise ProtocolError(
+                raise HttpError(
                     400, f"the query body is not valid UTF-8 (byte {exc.start})"
                 ) from None
             params = [*url_params, ("query", text)]
         elif not media:
-            raise ProtocolError(
+            raise HttpError(
                 415,
                 "missing Content-Type: POST a query as application/sparql-query or as "
                 "application/x-www-form-urlencoded",
             )
         else:
-            raise ProtocolError(
+            raise HttpError(
                 415,
                 f"unsupported Content-Type {media!r}: POST a query as application/sparql-query "
                 "or as application/x-www-form-urlencoded",
             )
     else:
-        raise ProtocolError(
+        raise HttpError(
             405, f"method {method} is not allowed on /sparql", {"Allow": ALLOWED_METHODS}
         )
 
@@ -145,22 +137,22 @@ async def parse_request(request: Request) -> SparqlRequest:
     for key, value in params:
         grouped.setdefault(key, []).append(value)
     if "update" in grouped:
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
     queries = grouped.get("query", [])
     if len(queries) > 1:
-        raise ProtocolError(400, "more than one 'query' parameter: send exactly one")
+        raise HttpError(400, "more than one 'query' parameter: send exactly one")
     query = queries[0] if queries else None
     if query is not None and not query.strip():
-        raise ProtocolError(400, "the 'query' parameter is empty")
-    if query is not None and len(query.encode("utf-8")) > MAX_REQUEST_BYTES:
-        raise ProtocolError(413, _too_large())
+        raise HttpError(400, "the 'query' parameter is empty")
+    if query is not None and len(query.encode("utf-8")) > limit:
+        raise HttpError(413, _too_large(limit))
     default_graphs = tuple(grouped.get("default-graph-uri", []))
     named_graphs = tuple(grouped.get("named-graph-uri", []))
     for iri in (*default_graphs, *named_graphs):
         try:
             pyoxigraph.NamedNode(iri)
         except ValueError:
-            raise ProtocolError(400, f"graph IRI {iri!r} is not a valid absolute IRI") from None
+            raise HttpError(400, f"graph IRI {iri!r} is not a valid absolute IRI") from None
     formats = grouped.get("format") or grouped.get("output") or []
     return SparqlRequest(
         query=query,

@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from .executor import Outcome
+from ..engine import Outcome
 
-MAX_BYTES = 64 * 1024 * 1024  # all cached entries together: answers, keys and bookkeeping
-MAX_ENTRY_BYTES = 1024 * 1024  # larger answers are not worth keeping
 ENTRY_OVERHEAD = 600  # measured: a tiny cached answer costs about this much beyond its text
 
 
@@ -26,7 +24,8 @@ class ResultCache:
     small distinct queries are bounded as surely as a few large answers.
     """
 
-    def __init__(self, max_bytes: int = MAX_BYTES, max_entry_bytes: int = MAX_ENTRY_BYTES):
+    def __init__(self, max_bytes: int, max_entry_bytes: int):
+        """Keep at most *max_bytes* in all, and no answer larger than *max_entry_bytes*."""
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
         self._entries: OrderedDict[Hashable, tuple[Outcome, int]] = OrderedDict()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .sparql_text import QueryShape
-
-DEFAULT_ALLOWED_SERVICES = ("https://query.wikidata.org/sparql",)
+from ..namespaces import WIKIDATA_QUERY_SERVICE
+from ..sparql_text import QueryShape
 
 
 class ServiceRefusedError(ValueError):
@@ -16,7 +15,7 @@ class ServiceRefusedError(ValueError):
 class ServicePolicy:
     """Decides, before any evaluation, whether a query's SERVICE calls may run."""
 
-    def __init__(self, allowed: Iterable[str] = DEFAULT_ALLOWED_SERVICES) -> None:
+    def __init__(self, allowed: Iterable[str] = (WIKIDATA_QUERY_SERVICE,)) -> None:
         self.allowed = frozenset(allowed)
 
     def check(self, shape: QueryShape) -> None:

@@ -7,22 +7,24 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from ..namespaces import DG, INSTANCE_BASE
-from .executor import QueryJob, WorkerPool
+from ..engine import Job, Outcome, QueryJob
+from ..namespaces import DG, INSTANCE_BASE, sparql_prologue
 from .published import Published
+from .worker_pool import WorkerPool
 
-PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PROLOGUE = sparql_prologue()
 
 
 class InternalQueryError(RuntimeError):
     """One of the server's own queries failed (a bug or a broken store, not the client's fault)."""
+
+
+async def run_job(pool: WorkerPool, job: Job) -> Outcome:
+    """Run one of the server's own jobs; raise :class:`InternalQueryError` unless it succeeds."""
+    outcome = await pool.run(job)
+    if outcome.status != 200:
+        raise InternalQueryError(outcome.message)
+    return outcome
 
 
 async def select(
@@ -30,11 +32,9 @@ async def select(
 ) -> list[dict[str, dict]]:
     """Run a SELECT; each row maps variable -> SPARQL JSON term ({type, value, ...})."""
     job = QueryJob(
-        build_dir=str(published.build_dir), query=PREFIXES + query, bindings=bindings or {}
+        build_dir=str(published.build_dir), query=PROLOGUE + query, bindings=bindings or {}
     )
-    outcome = await pool.run(job)
-    if outcome.status != 200:
-        raise InternalQueryError(outcome.body.decode("utf-8", "replace"))
+    outcome = await run_job(pool, job)
     return json.loads(outcome.body)["results"]["bindings"]
 
 
@@ -44,13 +44,11 @@ async def construct(
     """Run a CONSTRUCT and parse its N-Triples into an rdflib graph."""
     job = QueryJob(
         build_dir=str(published.build_dir),
-        query=PREFIXES + query,
+        query=PROLOGUE + query,
         graph_type="application/n-triples",
         bindings=bindings or {},
     )
-    outcome = await pool.run(job)
-    if outcome.status != 200:
-        raise InternalQueryError(outcome.body.decode("utf-8", "replace"))
+    outcome = await run_job(pool, job)
     graph = Graph()
     graph.parse(data=outcome.body.decode("utf-8"), format="nt")
     return graph

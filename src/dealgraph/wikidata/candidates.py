@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..namespaces import PREFIXES, sparql_prologue
 from .client import select
 
-WD = "http://www.wikidata.org/entity/"
+WD = PREFIXES["wd"]
 LANGUAGES = ("en", "fr")
 
 # Classes an item of each kind is an instance of (directly or through subclasses).
@@ -106,18 +107,15 @@ def candidate_query(names: dict[str, list[str]], subclasses: bool = True) -> str
         f"wd:{qid}" for qid in dict.fromkeys(q for t in KIND_TYPES.values() for q in t)
     )
     path = "wdt:P31/wdt:P279*" if subclasses else "wdt:P31"
-    return f"""PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX wikibase: <http://wikiba.se/ontology#>
+    # Wikidata's own schema.org namespace is http:, not the https: of PREFIXES.
+    return sparql_prologue("wd", "wdt", "rdfs", "skos") + f"""PREFIX wikibase: <http://wikiba.se/ontology#>
 PREFIX schema: <http://schema.org/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?key ?item ?by ?label ?labelFr ?description ?sitelinks ?type ?parent WHERE {{
   VALUES (?key ?name) {{ {rows} }}
   {{ ?item rdfs:label ?name BIND("label" AS ?by) }}
   UNION
   {{ ?item skos:altLabel ?name BIND("alias" AS ?by) }}
-  FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q"))
+  FILTER(STRSTARTS(STR(?item), "{WD}Q"))
   OPTIONAL {{ ?item rdfs:label ?label FILTER(LANG(?label) = "en") }}
   OPTIONAL {{ ?item rdfs:label ?labelFr FILTER(LANG(?labelFr) = "fr") }}
   OPTIONAL {{ ?item schema:description ?description FILTER(LANG(?description) = "en") }}

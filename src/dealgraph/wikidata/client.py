@@ -11,14 +11,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
 from rdflib import Graph
 
 from .. import __version__
 from ..errors import DealgraphError
+from ..namespaces import WIKIDATA_QUERY_SERVICE
 
-DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
+DEFAULT_ENDPOINT = WIKIDATA_QUERY_SERVICE
 USER_AGENT = f"dealgraph/{__version__} (https://w3id.org/dealgraph; research knowledge graph)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SELECT_ACCEPT = "application/sparql-results+json"
@@ -57,6 +61,8 @@ def post_query(
     """
     headers = {"User-Agent": USER_AGENT, "Accept": accept}
     reason, wait = "no answer", 0.0
+    import httpx  # only the commands that call Wikidata pay for the HTTP client
+
     with httpx.Client(timeout=timeout, headers=headers, follow_redirects=True) as client:
         for attempt in range(retries + 1):
             if attempt:
@@ -125,6 +131,8 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _transport_reason(error: httpx.TransportError) -> str:
+    import httpx
+
     if isinstance(error, httpx.ConnectError):
         return f"connection failed ({error})" if str(error) else "connection failed"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

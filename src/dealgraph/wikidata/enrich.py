@@ -25,42 +25,25 @@ from pathlib import Path
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from .. import __version__
-from ..namespaces import GRAPH, PROV
+from ..namespaces import GRAPH, PROV, prefixes, sparql_prologue
 from .client import construct
 
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-VOID = Namespace("http://rdfs.org/ns/void#")
+PREFIXES = prefixes("wd", "wdt", "p", "ps", "pq", "wds", "prov", "dcterms", "dcat", "void")
+WD = Namespace(PREFIXES["wd"])
+WDT = Namespace(PREFIXES["wdt"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
+DCAT = Namespace(PREFIXES["dcat"])
+VOID = Namespace(PREFIXES["void"])
 SNAPSHOT_GRAPH = GRAPH["wikidata"]
 SNAPSHOT_FILE = Path("wikidata") / "snapshot.ttl"  # under data/
 WIKIDATA = URIRef("https://www.wikidata.org/")
 CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
-PREFIXES = {
-    "wd": "http://www.wikidata.org/entity/",
-    "wdt": "http://www.wikidata.org/prop/direct/",
-    "p": "http://www.wikidata.org/prop/",
-    "ps": "http://www.wikidata.org/prop/statement/",
-    "pq": "http://www.wikidata.org/prop/qualifier/",
-    "wds": "http://www.wikidata.org/entity/statement/",
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "dcat": str(DCAT),
-    "void": str(VOID),
-}
 
 
 def facts_query(qids: list[str]) -> str:
     """The CONSTRUCT query for the chosen facts about *qids*."""
     values = " ".join(f"wd:{qid}" for qid in qids)
-    return f"""PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX p: <http://www.wikidata.org/prop/>
-PREFIX ps: <http://www.wikidata.org/prop/statement/>
-PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT {{
+    return sparql_prologue("wd", "wdt", "p", "ps", "pq", "rdfs") + f"""CONSTRUCT {{
   ?item rdfs:label ?label ;
         wdt:P571 ?inception ; wdt:P856 ?website ; wdt:P249 ?ticker ;
         wdt:P159 ?hq ; wdt:P749 ?parent ; p:P414 ?listing .

@@ -15,10 +15,10 @@ from datetime import date
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
-from ..namespaces import DG
+from ..namespaces import DG, PREFIXES
 from .candidates import Candidate
 
-WD = "http://www.wikidata.org/entity/"
+WD = PREFIXES["wd"]
 KIND_OF_CLASS = (  # the first class an entity belongs to decides its kind
     (DG.Person, "person"),
     (DG.Product, "product"),
@@ -76,7 +76,7 @@ def links_turtle(
         "# Review each one (label, description) before copying it into data/wikidata-links.ttl.",
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
         "@prefix dg: <https://w3id.org/dealgraph/ontology#> .",
-        "@prefix wd: <http://www.wikidata.org/entity/> .",
+        f"@prefix wd: <{WD}> .",
         "",
     ]
     for entity, candidate in sorted(links, key=lambda pair: pair[0].iri):

@@ -1,14 +1,11 @@
 // The query page: load examples, run queries against /sparql, show results as a table.
 (function () {
   "use strict";
-  const INSTANCE_BASE = "https://w3id.org/dealgraph/id/";
-  const ONTOLOGY_NS = "https://w3id.org/dealgraph/ontology#";
-  const PREFIXES = {
-    "dg:": ONTOLOGY_NS, "id:": INSTANCE_BASE, "wd:": "http://www.wikidata.org/entity/",
-    "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs:": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl:": "http://www.w3.org/2002/07/owl#", "xsd:": "http://www.w3.org/2001/XMLSchema#",
-    "prov:": "http://www.w3.org/ns/prov#", "dcterms:": "http://purl.org/dc/terms/",
-  };
+  // The prefix table and the /id/ link mapping come from the server (dealgraph.namespaces).
+  const VOCABULARY = JSON.parse(document.getElementById("vocabulary-data").textContent || "{}");
+  const PREFIXES = Object.fromEntries(
+    Object.entries(VOCABULARY.prefixes || {}).map(([p, ns]) => [p + ":", ns]));
+  const LOCAL = Object.entries(VOCABULARY.local || {});
   const form = document.getElementById("query-form");
   const editor = document.getElementById("query");
   const status = document.getElementById("status");
@@ -31,8 +28,9 @@
   }
 
   function link(iri) {
-    if (iri.startsWith(INSTANCE_BASE)) return "/id/" + iri.slice(INSTANCE_BASE.length);
-    if (iri.startsWith(ONTOLOGY_NS)) return "/ontology#" + iri.slice(ONTOLOGY_NS.length);
+    for (const [path, ns] of LOCAL) {
+      if (iri.startsWith(ns) && iri.length > ns.length) return path + iri.slice(ns.length);
+    }
     return iri;
   }
 
@@ -167,7 +165,7 @@
   document.querySelectorAll("a.class-link").forEach(a => {
     a.addEventListener("click", event => {
       event.preventDefault();
-      editor.value = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\nSELECT ?resource ?label WHERE {\n  ?resource a <" +
+      editor.value = "PREFIX rdfs: <" + PREFIXES["rdfs:"] + ">\n\nSELECT ?resource ?label WHERE {\n  ?resource a <" +
         a.dataset.iri + "> .\n  OPTIONAL { ?resource rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), \"en\")) }\n} ORDER BY ?resource LIMIT 200";
       run();
     });

@@ -1,10 +1,9 @@
-"""Query execution in a pool of killable worker processes.
+"""A pool of killable worker processes that run :func:`dealgraph.engine.execute`.
 
-pyoxigraph cannot cancel a running query, so each query runs in a worker process that holds
-its own read-only handle on the published store. A query past the timeout is stopped by
-killing its worker (which frees the CPU at once) and a fresh worker takes its place. A worker
-computes and serializes the whole result before sending anything back, so a stopped query
-never yields partial output.
+pyoxigraph cannot cancel a running query, so each job runs in a worker process that holds
+its own read-only handle on the published store. A job past the timeout is stopped by killing
+its worker (which frees the CPU at once) and a fresh worker takes its place. This module does
+processes only: what a job means is the engine's business.
 """
 
 from __future__ import annotations
@@ -14,46 +13,11 @@ import contextlib
 import multiprocessing
 import os
 import signal
-import time
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 import pyoxigraph
 
-from ..store import OXIGRAPH_FOLDER
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """One unit of work for a worker.
-
-    ``kind`` is ``query`` (run ``query``) or ``dump`` (serialize the whole store as
-    ``graph_type``). For a query, ``tabular_type`` / ``graph_type`` are the media types to
-    answer SELECT/ASK and CONSTRUCT/DESCRIBE with (None: the client accepts no such format).
-    ``default_graphs`` / ``named_graphs`` set the dataset (None: the union default graph
-    unless the query has FROM). ``bindings`` pre-binds variables to IRIs safely.
-    """
-
-    build_dir: str
-    kind: str = "query"
-    query: str = ""
-    tabular_type: str | None = "application/sparql-results+json"
-    graph_type: str | None = "text/turtle"
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    union_default: bool = True
-    bindings: dict[str, str] = field(default_factory=dict)
-    prefixes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A finished job: an HTTP status, the media type and the complete body, or an error."""
-
-    status: int
-    media_type: str
-    body: bytes
-    elapsed: float = 0.0
+from ..engine import Job, Outcome, PingJob, QueryJob, execute, failure, open_build
 
 
 class QueryTimeoutError(Exception):
@@ -68,59 +32,10 @@ class WorkerCrashedError(Exception):
     """The worker died while running the query (e.g. killed for memory)."""
 
 
+POOL_ERRORS = (QueryTimeoutError, PoolBusyError, WorkerCrashedError)
+
+
 # ---------------------------------------------------------------- worker process side
-
-
-def _error(status: int, message: str) -> Outcome:
-    return Outcome(status, "text/plain; charset=utf-8", message.encode("utf-8"))
-
-
-def execute(store: pyoxigraph.Store, job: QueryJob) -> Outcome:
-    """Run *job* on *store* and serialize its full result (in the worker process)."""
-    if job.kind == "dump":
-        fmt = pyoxigraph.RdfFormat.from_media_type(job.graph_type or "application/n-quads")
-        if fmt is None:
-            return _error(406, f"cannot dump as {job.graph_type}")
-        if fmt in (pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG):
-            return Outcome(200, fmt.media_type, store.dump(format=fmt))
-        triples = store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        body = pyoxigraph.serialize(triples, format=fmt, prefixes=job.prefixes or None)
-        return Outcome(200, fmt.media_type, body or b"")
-    kwargs: dict = {}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        # The protocol's dataset replaces FROM / FROM NAMED (SPARQL 1.1 Protocol §2.1.4).
-        kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs or ()]
-        kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs or ()]
-    elif job.union_default:
-        kwargs["use_default_graph_as_union"] = True
-    if job.bindings:
-        kwargs["substitutions"] = {
-            pyoxigraph.Variable(k): pyoxigraph.NamedNode(v) for k, v in job.bindings.items()
-        }
-    try:
-        result = store.query(job.query, **kwargs)
-        if isinstance(result, pyoxigraph.QueryTriples):
-            if job.graph_type is None:
-                return _error(
-                    406, "CONSTRUCT/DESCRIBE results cannot be sent in the requested format"
-                )
-            fmt = pyoxigraph.RdfFormat.from_media_type(job.graph_type)
-            if job.prefixes and fmt in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
-                body = pyoxigraph.serialize(result, format=fmt, prefixes=job.prefixes)
-            else:
-                body = result.serialize(format=fmt)
-            return Outcome(200, job.graph_type, body or b"")
-        if job.tabular_type is None:
-            return _error(406, "SELECT/ASK results cannot be sent in the requested format")
-        fmt = pyoxigraph.QueryResultsFormat.from_media_type(job.tabular_type)
-        return Outcome(200, job.tabular_type, result.serialize(format=fmt) or b"")
-    except SyntaxError as exc:
-        return _error(400, f"SPARQL syntax error: {exc}")
-    except (ValueError, TypeError) as exc:
-        return _error(400, f"query cannot be evaluated: {exc}")
-    except OSError as exc:
-        # Typically a SERVICE call that failed: the problem is upstream, not in the request.
-        return _error(502, f"query evaluation failed: {exc}")
 
 
 def worker_main(conn: Connection) -> None:
@@ -130,25 +45,19 @@ def worker_main(conn: Connection) -> None:
     opened: str | None = None
     while True:
         try:
-            job: QueryJob = conn.recv()
+            job: Job = conn.recv()
         except (EOFError, OSError):
             return
-        started = time.perf_counter()
-        if job.kind == "ping":
-            conn.send(Outcome(200, "text/plain", b"pong"))
-            continue
         try:
-            if job.build_dir != opened:
+            if job.build_dir and job.build_dir != opened:
                 store = None  # close the previous build before opening the next
-                store = pyoxigraph.Store.read_only(os.path.join(job.build_dir, OXIGRAPH_FOLDER))
+                store = open_build(job.build_dir)
                 opened = job.build_dir
-            assert store is not None
-            outcome = execute(store, job)
+            if store is None and not isinstance(job, PingJob):
+                raise RuntimeError("the job names no published build")
+            outcome = execute(store, job)  # type: ignore[arg-type]  # a ping needs no store
         except Exception as exc:  # keep the worker alive; the caller gets a clear error
-            outcome = _error(500, f"internal error while running the query: {exc}")
-        outcome = Outcome(
-            outcome.status, outcome.media_type, outcome.body, time.perf_counter() - started
-        )
+            outcome = failure(500, f"internal error while running the query: {exc}")
         try:
             conn.send(outcome)
         except (BrokenPipeError, OSError):
@@ -185,10 +94,17 @@ class _Worker:
 class WorkerPool:
     """A fixed number of worker processes; each query runs in one, with a timeout."""
 
-    def __init__(self, size: int, timeout: float, warm_build: str | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        timeout: float,
+        warm_build: str | None = None,
+        start_timeout: float = 60.0,
+    ) -> None:
         self.size = max(1, size)
         self.timeout = timeout
         self.warm_build = warm_build
+        self.start_timeout = start_timeout
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded event loop
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
@@ -204,10 +120,10 @@ class WorkerPool:
         self._all.add(worker)
         try:
             # Warm up: the first job pays for imports and opening the store, not a user query.
-            job = QueryJob(build_dir=self.warm_build or "", kind="ping")
+            job: Job = PingJob()
             if self.warm_build:
                 job = QueryJob(build_dir=self.warm_build, query="ASK {}")
-            await self._exchange(worker, job, timeout=60)
+            await self._exchange(worker, job, timeout=self.start_timeout)
         except Exception:
             self._all.discard(worker)
             await loop.run_in_executor(None, worker.kill)
@@ -223,7 +139,7 @@ class WorkerPool:
         """Process ids of the live workers (for /health and tests)."""
         return sorted(w.pid for w in self._all if w.pid is not None)
 
-    async def _exchange(self, worker: _Worker, job: QueryJob, timeout: float) -> Outcome:
+    async def _exchange(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
         fd = worker.conn.fileno()
@@ -252,7 +168,7 @@ class WorkerPool:
         finally:
             loop.remove_reader(fd)
 
-    async def run(self, job: QueryJob) -> Outcome:
+    async def run(self, job: Job) -> Outcome:
         """Run *job* in a free worker; raise :class:`QueryTimeoutError` past the timeout."""
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.timeout)

@@ -153,3 +153,8 @@ def _resolve_target(tok: Token | None, prefixes: dict[str, str]) -> str | None:
         return None
     # A relative IRI would be resolved by the engine against a base we do not control.
     return iri if _ABSOLUTE.match(iri) else None
+
+
+def read_only_message(form: str | None) -> str:
+    """The one sentence that refuses an update, in the CLI and over HTTP alike."""
+    return f"dealgraph is read-only: {form or 'an update'} (SPARQL Update) is not accepted"

@@ -1,0 +1,5 @@
+"""``python -m dealgraph``: the command line."""
+
+from .cli import app
+
+app()

@@ -1,0 +1,185 @@
+"""The query engine: a pure ``execute(store, job)`` over a published store.
+
+The same function answers ``dealgraph query`` in the command line and every job of the web
+server's worker processes, so both give the same answers and the same errors. It knows
+nothing of HTTP or processes: a job goes in, a complete :class:`Outcome` (status, media type,
+body) comes out, and the whole answer is serialized before anything is returned, so a query
+stopped half-way never yields partial output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+
+import pyoxigraph
+
+from .namespaces import PREFIXES
+from .store import OXIGRAPH_FOLDER
+
+SPARQL_JSON = "application/sparql-results+json"
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Run ``query`` on the build in ``build_dir``.
+
+    ``tabular_type`` / ``graph_type`` are the media types to answer SELECT/ASK and
+    CONSTRUCT/DESCRIBE with (None: the client accepts no such format). ``default_graphs`` /
+    ``named_graphs`` set the dataset (None: the union default graph unless the query has
+    FROM). ``bindings`` pre-binds variables to IRIs safely; ``prefixes`` abbreviate RDF output.
+    ``origin`` names the query in error messages (a file name, or ``query``).
+    """
+
+    build_dir: str
+    query: str
+    tabular_type: str | None = SPARQL_JSON
+    graph_type: str | None = "text/turtle"
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default: bool = True
+    bindings: dict[str, str] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
+    origin: str = "query"
+
+    def cache_key(self) -> tuple:
+        """What makes two jobs give the same answer (the bindings and prefixes aside)."""
+        return (
+            self.build_dir, self.query, self.tabular_type, self.graph_type,
+            self.default_graphs, self.named_graphs, self.union_default,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DumpJob:
+    """Serialize the whole build as ``media_type`` (quads keep their graphs)."""
+
+    build_dir: str
+    media_type: str = "application/n-quads"
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
+
+
+@dataclass(frozen=True)
+class TimelineJob:
+    """Draw the timeline picture (SVG) of the build."""
+
+    build_dir: str
+
+
+@dataclass(frozen=True)
+class PingJob:
+    """Answer at once; with a ``build_dir``, open that build first (a worker's warm-up)."""
+
+    build_dir: str = ""
+
+
+Job = QueryJob | DumpJob | TimelineJob | PingJob
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished job: an HTTP-like status, the media type and the complete body."""
+
+    status: int
+    media_type: str
+    body: bytes
+    elapsed: float = 0.0
+
+    @property
+    def message(self) -> str:
+        """The body as text (an error's one-sentence message)."""
+        return self.body.decode("utf-8", "replace").strip()
+
+
+def failure(status: int, message: str) -> Outcome:
+    """An error outcome: *status* and a one-sentence plain-text *message*."""
+    return Outcome(status, "text/plain; charset=utf-8", message.encode("utf-8"))
+
+
+def syntax_message(origin: str, raw: str) -> str:
+    """``origin:line:column: SPARQL syntax error: …`` from pyoxigraph's ``error at L:C: …``."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", raw, re.DOTALL)
+    if match:
+        line, column, reason = match.groups()
+        return f"{origin}:{line}:{column}: SPARQL syntax error: {reason.strip()}"
+    return f"{origin}: SPARQL syntax error: {raw}"
+
+
+def open_build(build_dir: str) -> pyoxigraph.Store:
+    """A read-only handle on the store of one published build."""
+    return pyoxigraph.Store.read_only(os.path.join(build_dir, OXIGRAPH_FOLDER))
+
+
+def execute(store: pyoxigraph.Store, job: Job) -> Outcome:
+    """Run *job* on *store* and return its complete, serialized outcome (never raises for
+    a bad query: errors are outcomes with a 4xx/5xx status and one sentence)."""
+    started = time.perf_counter()
+    if isinstance(job, QueryJob):
+        outcome = _query(store, job)
+    elif isinstance(job, DumpJob):
+        outcome = _dump(store, job)
+    elif isinstance(job, TimelineJob):
+        from .timeline import draw  # only the jobs that draw pay for the drawing code
+
+        outcome = Outcome(200, "image/svg+xml", draw(store).encode("utf-8"))
+    else:
+        outcome = Outcome(200, "text/plain", b"pong")
+    return Outcome(
+        outcome.status, outcome.media_type, outcome.body, time.perf_counter() - started
+    )
+
+
+def _dump(store: pyoxigraph.Store, job: DumpJob) -> Outcome:
+    fmt = pyoxigraph.RdfFormat.from_media_type(job.media_type)
+    if fmt is None:
+        return failure(406, f"cannot dump as {job.media_type}")
+    if fmt in (pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG):
+        return Outcome(200, fmt.media_type, store.dump(format=fmt))
+    triples = store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    body = pyoxigraph.serialize(triples, format=fmt, prefixes=job.prefixes or None)
+    return Outcome(200, fmt.media_type, body or b"")
+
+
+def _dataset(job: QueryJob) -> dict:
+    """pyoxigraph's keyword arguments for the job's dataset and bindings."""
+    kwargs: dict = {}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        # The protocol's dataset replaces FROM / FROM NAMED (SPARQL 1.1 Protocol §2.1.4).
+        kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs or ()]
+        kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.named_graphs or ()]
+    elif job.union_default:
+        kwargs["use_default_graph_as_union"] = True
+    if job.bindings:
+        kwargs["substitutions"] = {
+            pyoxigraph.Variable(k): pyoxigraph.NamedNode(v) for k, v in job.bindings.items()
+        }
+    return kwargs
+
+
+def _query(store: pyoxigraph.Store, job: QueryJob) -> Outcome:
+    try:
+        result = store.query(job.query, **_dataset(job))
+        if isinstance(result, pyoxigraph.QueryTriples):
+            if job.graph_type is None:
+                return failure(
+                    406, "CONSTRUCT/DESCRIBE results cannot be sent in the requested format"
+                )
+            fmt = pyoxigraph.RdfFormat.from_media_type(job.graph_type)
+            if job.prefixes and fmt in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
+                body = pyoxigraph.serialize(result, format=fmt, prefixes=job.prefixes)
+            else:
+                body = result.serialize(format=fmt)
+            return Outcome(200, job.graph_type, body or b"")
+        if job.tabular_type is None:
+            return failure(406, "SELECT/ASK results cannot be sent in the requested format")
+        fmt = pyoxigraph.QueryResultsFormat.from_media_type(job.tabular_type)
+        return Outcome(200, job.tabular_type, result.serialize(format=fmt) or b"")
+    except SyntaxError as exc:
+        return failure(400, syntax_message(job.origin, str(exc)))
+    except (ValueError, TypeError) as exc:
+        return failure(400, f"{job.origin}: the query cannot be evaluated: {exc}")
+    except OSError as exc:
+        # Typically a SERVICE call that failed: the problem is upstream, not in the request.
+        return failure(502, f"{job.origin}: query evaluation failed: {exc}")
