@@ -83,7 +83,13 @@ class Server:
 
 
 def start_dealgraph(
-    root: Path, store: Path, *, timeout: float = 30, workers: int = 2, services: list[str] = ()
+    root: Path,
+    store: Path,
+    *,
+    timeout: float = 30,
+    workers: int = 2,
+    services: list[str] = (),
+    env: dict[str, str] | None = None,
 ) -> Server:
     """The real dealgraph endpoint over a published *store*: ``dealgraph serve --no-build``."""
     port = free_port()
@@ -106,7 +112,7 @@ def start_dealgraph(
     ]
     for service in services:
         cmd += ["--allow-service", service]
-    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/health", proc)

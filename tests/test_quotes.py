@@ -63,7 +63,7 @@ def articles() -> Path:
     return folder
 
 
-def validate(*args: str | Path, env: dict[str, str] | None = None):
+def validate(*args: str | Path, env: dict[str, str | None] | None = None):
     return runner.invoke(app, ["validate", *(str(a) for a in args)], env=env)
 
 
@@ -108,6 +108,34 @@ def test_quote_violation_is_in_the_json_report_too(tmp_path: Path, articles: Pat
     assert CHECK in document["shapes"]
 
 
+def test_quote_with_escaped_quotation_marks_is_located_on_its_line(
+    tmp_path: Path, articles: Path
+) -> None:
+    settings = copy_project(tmp_path)
+    write(
+        settings,
+        "data/escaped.ttl",
+        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+        "<https://w3id.org/dealgraph/id/article/003> a dg:Article ;\n"
+        '    dcterms:identifier "003_848ed4591a94d92d.txt" .\n'
+        "<https://w3id.org/dealgraph/id/evidence/ftc> a dg:Evidence ;\n"
+        "    dcterms:source <https://w3id.org/dealgraph/id/article/003> ;\n"
+        "    # acquis -> acquit\n"
+        "    oa:exact \"les développeurs d'IA soient "
+        '\\"complètement\\" acquit par Microsoft" .\n',
+    )
+    result = validate("--root", settings.root, "--sources", articles)
+    assert result.exit_code == 1
+    assert (
+        "  message: The quote (oa:exact) written at data/escaped.ttl:9 is not verbatim in its "
+        "source text 003_848ed4591a94d92d.txt: its first 49 characters are in the text, then it "
+        "differs at “t par Microsoft”. Copy the words exactly as the source writes them, "
+        "apostrophes, quotation marks and spaces included.\n"
+    ) in result.stdout
+
+
 def test_source_text_missing_from_the_folder_is_refused(tmp_path: Path) -> None:
     settings = copy_project(tmp_path)
     write(settings, "data/quotes.ttl", QUOTES_TTL)
@@ -141,7 +169,7 @@ def test_default_folder_is_shared_articles_beside_the_project(
 ) -> None:
     settings = copy_project(tmp_path)  # the project is tmp_path/project
     write(settings, "data/quotes.ttl", QUOTES_TTL)
-    env = {ARTICLES_ENV: ""}  # unset: the default applies
+    env = {ARTICLES_ENV: None}  # unset: the default applies
     result = validate("--root", settings.root, env=env)
     assert f"{tmp_path / 'shared' / 'articles'} is missing" in result.stderr
     shutil.copytree(articles, tmp_path / "shared" / "articles")

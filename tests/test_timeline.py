@@ -276,7 +276,7 @@ def test_the_axis_covers_the_whole_of_the_latest_expiry_year(small_deal: str) ->
     assert float(right_rows(root)[RIGHT_RD].get("data-x1")) == year_x(root, 2041)
 
 
-def test_rights_in_force_through_a_year_end_where_the_next_year_begins(svg: ET.Element) -> None:
+def test_a_term_through_a_year_ends_where_the_next_year_begins(svg: ET.Element) -> None:
     rows = right_rows(svg)
     assert float(rows[ID + "right/microsoft-models-and-products-2032"].get("data-x1")) == year_x(
         svg, 2033

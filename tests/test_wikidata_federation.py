@@ -66,6 +66,10 @@ def test_the_federated_query_is_refused_where_wikidata_is_not_allowed(
     ).text  # unchanged: Wikidata itself, not on this test server's allowlist
     response = httpx.post(endpoint.url + "/sparql", data={"query": query}, timeout=30)
     assert response.status_code == 403
+    assert response.text == (
+        "SERVICE <https://query.wikidata.org/sparql> refused: "
+        f"this endpoint only federates with {wikidata}\n"
+    )
 
 
 def test_resource_pages_show_the_wikidata_link_of_the_real_data(endpoint: Server) -> None:

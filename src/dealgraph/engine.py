@@ -69,13 +69,23 @@ class TimelineJob:
 
 
 @dataclass(frozen=True)
+class TimeJob:
+    """A question about time: ``asof`` (args: day, holder or "") or ``diff`` (args: from, to).
+    The answer is the JSON of :mod:`dealgraph.intime`."""
+
+    build_dir: str
+    question: str
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PingJob:
     """Answer at once; with a ``build_dir``, open that build first (a worker's warm-up)."""
 
     build_dir: str = ""
 
 
-Job = QueryJob | DumpJob | TimelineJob | PingJob
+Job = QueryJob | DumpJob | TimelineJob | TimeJob | PingJob
 
 
 @dataclass(frozen=True)
@@ -98,13 +108,34 @@ def failure(status: int, message: str) -> Outcome:
     return Outcome(status, "text/plain; charset=utf-8", message.encode("utf-8"))
 
 
+# A character class of the parser's "expected …" list (Unicode ranges of name characters).
+_CHARACTER_CLASS = re.compile(r"\[(?:'[^']*'|[^\]'])*\]")
+
+
+def _readable_reason(reason: str) -> str:
+    """pyoxigraph's reason on one line, its lists of Unicode ranges said in words."""
+    reason = " ".join(reason.split())
+    if "Prefix not found" in reason:
+        names = ", ".join(f"{p}:" for p in PREFIXES)
+        return (
+            "undeclared prefix just before this point: declare it with a PREFIX line "
+            f"or use a predeclared one ({names})"
+        )
+    reason = _CHARACTER_CLASS.sub(
+        lambda m: "a name character" if len(m.group()) > 12 else m.group(), reason
+    )
+    reason = re.sub(r"(a name character)(, a name character)+", r"\1", reason)
+    return reason if len(reason) <= 240 else reason[:237].rstrip(" ,") + "…"
+
+
 def syntax_message(origin: str, raw: str) -> str:
-    """``origin:line:column: SPARQL syntax error: …`` from pyoxigraph's ``error at L:C: …``."""
+    """One sentence, ``origin:line:column: SPARQL syntax error: …``, from pyoxigraph's
+    ``error at L:C: …`` (whose lists of expected characters are shortened to words)."""
     match = re.match(r"error at (\d+):(\d+): (.*)", raw, re.DOTALL)
     if match:
         line, column, reason = match.groups()
-        return f"{origin}:{line}:{column}: SPARQL syntax error: {reason.strip()}"
-    return f"{origin}: SPARQL syntax error: {raw}"
+        return f"{origin}:{line}:{column}: SPARQL syntax error: {_readable_reason(reason)}"
+    return f"{origin}: SPARQL syntax error: {_readable_reason(raw)}"
 
 
 def open_build(build_dir: str) -> pyoxigraph.Store:
@@ -124,11 +155,33 @@ def execute(store: pyoxigraph.Store, job: Job) -> Outcome:
         from .timeline import draw  # only the jobs that draw pay for the drawing code
 
         outcome = Outcome(200, "image/svg+xml", draw(store).encode("utf-8"))
+    elif isinstance(job, TimeJob):
+        outcome = _time(store, job)
     else:
         outcome = Outcome(200, "text/plain", b"pong")
     return Outcome(
         outcome.status, outcome.media_type, outcome.body, time.perf_counter() - started
     )
+
+
+def _time(store: pyoxigraph.Store, job: TimeJob) -> Outcome:
+    import json
+
+    from .intime.asof import rights_in_force
+    from .intime.diff import diff
+    from .intime.periods import BadTimeInput, parse_day
+
+    try:
+        if job.question == "asof":
+            day, holder = job.args
+            answer = rights_in_force(store, parse_day(day), holder or None).to_json()
+        else:
+            start, end = job.args
+            answer = diff(store, start, end).to_json()
+    except BadTimeInput as exc:
+        return failure(400, str(exc))
+    body = json.dumps(answer, ensure_ascii=False, indent=1).encode("utf-8")
+    return Outcome(200, "application/json", body)
 
 
 def _dump(store: pyoxigraph.Store, job: DumpJob) -> Outcome:
@@ -143,8 +196,8 @@ def _dump(store: pyoxigraph.Store, job: DumpJob) -> Outcome:
 
 
 def _dataset(job: QueryJob) -> dict:
-    """pyoxigraph's keyword arguments for the job's dataset and bindings."""
-    kwargs: dict = {}
+    """pyoxigraph's keyword arguments: predeclared prefixes, the job's dataset and bindings."""
+    kwargs: dict = {"prefixes": PREFIXES}
     if job.default_graphs is not None or job.named_graphs is not None:
         # The protocol's dataset replaces FROM / FROM NAMED (SPARQL 1.1 Protocol §2.1.4).
         kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs or ()]

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .namespaces import PREFIXES
+
 # PN_CHARS of the grammar; anything else (including Unicode spaces) is a one-character token.
 _PN = (
     r"A-Za-z0-9_%\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C-\u200D"
@@ -108,7 +110,7 @@ def _analyse_short(text: str) -> QueryShape:
 
 def _analyse(text: str) -> QueryShape:
     shape = QueryShape()
-    prefixes: dict[str, str] = {}
+    prefixes: dict[str, str] = dict(PREFIXES)  # predeclared, as the engine has them
     toks = list(tokens(text))
     i = 0
     while i < len(toks):

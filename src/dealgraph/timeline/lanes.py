@@ -68,6 +68,10 @@ def right_row(
     text(drawn, min(x0 + 1, WIDTH - PAD - text_width(note, 11)), y + 11, note, "note halo")
     cy = y + 23
     stop = scale.x(bar.stop) if bar.stop else None
+    capped = bar.expiry.kind == "earliest" and bar.expiry.date is not None
+    ended = bar.ended_by is not None and stop is not None
+    if capped and ended:  # under the "ended by" note, which may run across it
+        _cap(drawn, x1, cy)
     if bar.ended_by and stop is not None:
         # cut where the right left force; its stated term stays, dotted
         cut = max(stop, x0 + 3)
@@ -85,13 +89,18 @@ def right_row(
              fill="url(#stripes)")  # fmt: skip
     else:
         bar_shape(drawn, _end_kind(bar), x0, x1, cy, colour, fade)
-    if bar.expiry.kind == "earliest" and bar.expiry.date:  # the date cap: the latest it can run
-        node(drawn, "line", x1=x1, y1=cy - 11, x2=x1, y2=cy + 11, stroke=INK, stroke_width=1.5,
-             stroke_dasharray="3 2")  # fmt: skip
+    if capped and not ended:
+        _cap(drawn, x1, cy)
     for ref in bar.confirmed_by:  # later versions that kept it unchanged: a notch each
         if ref.date and x0 < scale.x(ref.date) < (stop or x1):
             confirmation_mark(drawn, scale.x(ref.date), cy, colour)
     return row
+
+
+def _cap(parent: Element, x: float, cy: float) -> None:
+    """The date cap of an earliest-of expiry: the latest the right can run."""
+    node(parent, "line", x1=x, y1=cy - 11, x2=x, y2=cy + 11, stroke=INK, stroke_width=1.5,
+         stroke_dasharray="3 2")  # fmt: skip
 
 
 def _ended(

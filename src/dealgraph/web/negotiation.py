@@ -1,4 +1,10 @@
-"""Content negotiation: an ``Accept`` header (q-values, wildcards) or a ``format`` parameter."""
+"""Content negotiation: an ``Accept`` header (q-values, wildcards) or a ``format`` parameter.
+
+Every name and media type the usual clients send is understood: SPARQLWrapper (``format=n3``,
+``format=rdf+xml``, ``format=json-ld``, its long Accept lists), rdflib (``text/n3``,
+``application/x-turtle``), pandas and curl (``format=csv``, ``Accept: text/csv``). A ``format``
+that names nothing known is ignored in favour of the Accept header.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,19 @@ GRAPH_TYPES = {
     "application/n-triples": "ntriples",
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
+    "text/n3": "n3",  # Turtle is N3: SPARQLWrapper's N3 and rdflib's "n3" get N3 text
+}
+# The file name extension of a download in each format.
+FILE_EXTENSIONS = {
+    "application/sparql-results+json": "srj.json",
+    "application/sparql-results+xml": "srx.xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+    "text/n3": "n3",
 }
 # Other names clients use for the same formats.
 ALIASES = {
@@ -28,6 +47,12 @@ ALIASES = {
     "application/x-turtle": (None, "text/turtle"),
     "application/turtle": (None, "text/turtle"),
     "application/trig": (None, "text/turtle"),
+    "text/rdf+n3": (None, "text/n3"),
+    "application/n3": (None, "text/n3"),
+    "application/x-json+ld": (None, "application/ld+json"),
+    "text/javascript": ("application/sparql-results+json", None),
+    "application/javascript": ("application/sparql-results+json", None),
+    "application/sparql-results+json": ("application/sparql-results+json", None),
 }
 FORMAT_NAMES = {
     "json": ("application/sparql-results+json", "application/ld+json"),
@@ -46,6 +71,16 @@ FORMAT_NAMES = {
     "rdfxml": (None, "application/rdf+xml"),
     "rdf": (None, "application/rdf+xml"),
     "rdf/xml": (None, "application/rdf+xml"),
+    "rdf+xml": (None, "application/rdf+xml"),
+    "xml-rdf": (None, "application/rdf+xml"),
+    "owl": (None, "application/rdf+xml"),
+    "n3": (None, "text/n3"),
+    "text/n3": (None, "text/n3"),
+    "sparql-results+json": ("application/sparql-results+json", None),
+    "sparql-results+xml": ("application/sparql-results+xml", None),
+    "sparql-json": ("application/sparql-results+json", None),
+    "sparql-xml": ("application/sparql-results+xml", None),
+    "tab-separated-values": ("text/tab-separated-values", None),
 }
 
 
@@ -136,22 +171,26 @@ class ResultTypes:
 
 @lru_cache(maxsize=512)  # pure, and clients send few distinct Accept headers
 def negotiate_results(accept: str | None, format_param: str | None) -> ResultTypes:
-    """Pick result media types from a ``format`` parameter (wins when present) or ``Accept``."""
-    if format_param:
-        name = format_param.strip().lower()
-        if name in FORMAT_NAMES:
-            return ResultTypes(*FORMAT_NAMES[name])
-        if name in TABULAR_TYPES:
-            return ResultTypes(name, None)
-        if name in GRAPH_TYPES:
-            return ResultTypes(None, name)
-        if name in ALIASES:
-            return ResultTypes(*ALIASES[name])
-        raise UnknownFormatError(
-            f"unknown format {format_param!r}: use one of {', '.join(sorted(FORMAT_NAMES))} "
-            "or a media type"
-        )
+    """Pick result media types from a ``format`` parameter (wins when it names a known format)
+    or else from ``Accept``."""
+    named = format_types(format_param) if format_param else None
+    if named is not None:
+        return named
     return ResultTypes(choose(accept, list(TABULAR_TYPES)), choose(accept, list(GRAPH_TYPES)))
+
+
+def format_types(format_param: str) -> ResultTypes | None:
+    """The media types a ``format`` name or media type stands for; None when it is unknown."""
+    name = format_param.strip().lower().split(";")[0].strip()
+    if name in FORMAT_NAMES:
+        return ResultTypes(*FORMAT_NAMES[name])
+    if name in TABULAR_TYPES:
+        return ResultTypes(name, None)
+    if name in GRAPH_TYPES:
+        return ResultTypes(None, name)
+    if name in ALIASES:
+        return ResultTypes(*ALIASES[name])
+    return None
 
 
 def prefers_html(accept: str | None, offered: Iterable[str]) -> bool:

@@ -12,6 +12,7 @@ from .published import Published
 from .worker_pool import POOL_ERRORS, PoolBusyError, QueryTimeoutError
 
 HTML = "text/html"
+PAGE_FORMATS = {"html": HTML, "json": "application/json"}  # format= names of non-RDF answers
 
 
 class HttpError(Exception):
@@ -47,16 +48,16 @@ def unavailable(exc: Exception) -> HttpError:
 def negotiate(request: Request, offered: list[str], *, browsers_get_html: bool = False) -> str:
     """The media type to answer with, among *offered*, from ``format`` or ``Accept``.
 
-    ``format=html`` asks for the HTML view (where offered); any other ``format`` names an RDF
-    syntax. *browsers_get_html* answers HTML to a browser even where its Accept header ranks
+    ``format=html`` / ``format=json`` ask for the HTML view or plain JSON (where offered);
+    any other ``format`` names an RDF syntax. *browsers_get_html* answers HTML to a browser even where its Accept header ranks
     RDF equally (the ontology, whose first offer is Turtle). Raises 400 for an unknown
     format, 406 when nothing offered is acceptable.
     """
     fmt = request.query_params.get("format") or request.query_params.get("output")
     accept = request.headers.get("accept")
     try:
-        if fmt == "html" and HTML in offered:
-            media: str | None = HTML
+        if fmt in PAGE_FORMATS and PAGE_FORMATS[fmt] in offered:
+            media: str | None = PAGE_FORMATS[fmt]
         elif fmt:
             media = negotiate_results(None, fmt).graph
         elif browsers_get_html and HTML in offered and prefers_html(accept, list(GRAPH_TYPES)):

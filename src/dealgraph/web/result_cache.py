@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
-from ..engine import Outcome
+if TYPE_CHECKING:  # the cache holds outcomes; it never runs a job
+    from ..engine import Outcome
 
 ENTRY_OVERHEAD = 600  # measured: a tiny cached answer costs about this much beyond its text
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..namespaces import href
 from ..queries import CannedQuery, QueryFileError, load_queries
 from ..settings import ServeSettings, Settings
 from .published import Published, PublishedWatcher
@@ -18,6 +19,13 @@ from .service_policy import ServicePolicy
 from .worker_pool import WorkerPool
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _templates() -> Environment:
+    """The page templates, with ``href`` (where the server shows an IRI) as a filter."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env.filters["href"] = href
+    return env
 
 
 @dataclass
@@ -44,9 +52,7 @@ class ServerState:
                 serve.worker_count, serve.timeout, start_timeout=serve.worker_start_seconds
             ),
             policy=ServicePolicy(list(serve.allowed_services)),
-            templates=Environment(
-                loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
-            ),
+            templates=_templates(),
             results=ResultCache(serve.result_cache_bytes, serve.result_cache_entry_bytes),
         )
 

@@ -50,6 +50,6 @@ def endpoint(route: Route, state: ServerState) -> Callable[[Request], Awaitable[
 
 def handlers() -> list[Route]:
     """Every route of the server."""
-    from . import data, linked_data, pages, sparql
+    from . import data, linked_data, pages, sparql, time
 
-    return [*sparql.ROUTES, *pages.ROUTES, *linked_data.ROUTES, *data.ROUTES]
+    return [*sparql.ROUTES, *pages.ROUTES, *linked_data.ROUTES, *data.ROUTES, *time.ROUTES]
