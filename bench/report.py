@@ -412,7 +412,7 @@ def where_time_goes(results: list[DatasetResult]) -> list[str]:
         "same CPUs, so every wake-up is also a context switch.",
         "- **The trade-off.** pyoxigraph cannot cancel a running query, so the query timeout "
         "is enforced by running each query in a worker process that can be killed "
-        "(`executor.py`); the price is the hop above, on every evaluated query. oxigraph "
+        "(`web/worker_pool.py`); the price is the hop above, on every evaluated query. oxigraph "
         "evaluates in the server process and stops an over-long query inside the engine "
         "(`--timeout-s`), which pyoxigraph's `Store.query` does not offer. "
         "The result cache removes the hop for repeated queries, and does so correctly "
@@ -542,7 +542,7 @@ def overhead_notes(results: list[DatasetResult]) -> str:
         parts.append(
             "**A correctness bug, not a speed one: large results failed under uvloop** "
             f"({failed}): dealgraph answered 503 (`[Errno 11]`, the worker pipe non-blocking "
-            "under uvloop, `executor.WorkerPool._exchange`) where oxigraph answered, so this "
+            "under uvloop, `worker_pool.WorkerPool._exchange`) where oxigraph answered, so this "
             "data set was measured on the stdlib asyncio loop (`bench/serve_asyncio.py`). "
             "`_exchange` sets the pipe blocking before `send` and `recv`; this failure means "
             "that no longer holds."
@@ -560,7 +560,7 @@ def overhead_notes(results: list[DatasetResult]) -> str:
         "the same query times), so on an uncached query dealgraph adds a constant per "
         "request plus the cost of moving the result: the serialized body is pickled in the "
         "worker, copied through the pipe, unpickled and written by the event loop "
-        "(`executor.execute` → `Outcome`). Measured ratios where oxigraph needs "
+        "(`engine.execute` → `Outcome`). Measured ratios where oxigraph needs "
         f"{ENGINE_BOUND_MS:g} ms or more"
         + (": " + "; ".join(bound) + "." if bound else ".")
         + f" Below {ENGINE_BOUND_MS:g} ms (lookups, small aggregates) the fixed cost of a few "

@@ -73,13 +73,16 @@ def test_microsoft_rights_and_expiry(store: pyoxigraph.Store) -> None:
 
 
 def test_rights_ending_at_agi_verification(store: pyoxigraph.Store) -> None:
-    rows = answer(store, "rights-ending-at-agi-verification", "right", "holder", "combination")
+    rows = answer(
+        store, "rights-ending-at-agi-verification", "right", "holder", "combination", "until"
+    )
+    # all but the research right were ended first, by the April 2026 amended agreement
     assert rows == [
-        ("right/microsoft-azure-api-exclusivity-agi", "company/microsoft", None),
-        ("right/microsoft-frontier-model-exclusivity-agi", "company/microsoft", None),
-        ("right/microsoft-research-ip-agi-or-2030", "company/microsoft", "EarliestOf"),
-        ("right/microsoft-revenue-share-agi", "company/microsoft", None),
-        ("right/openai-revenue-share-agi", "company/openai", None),
+        ("right/microsoft-azure-api-exclusivity-agi", "company/microsoft", None, "2026-04-26"),
+        ("right/microsoft-frontier-model-exclusivity-agi", "company/microsoft", None, "2026-04-26"),
+        ("right/microsoft-research-ip-agi-or-2030", "company/microsoft", "EarliestOf", None),
+        ("right/microsoft-revenue-share-agi", "company/microsoft", None, "2026-04-26"),
+        ("right/openai-revenue-share-agi", "company/openai", None, "2026-04-26"),
     ]
 
 

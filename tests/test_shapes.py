@@ -953,6 +953,22 @@ def test_superseded_right_still_in_force_after_its_successor_starts_is_refused(c
     )
 
 
+def test_revision_not_recorded_on_the_revised_right_is_refused(check) -> None:
+    report = check(
+        broken(
+            RESEARCH_SUPERSEDED
+            + "; DELETE DATA { right:microsoft-openai-research-ip dg:supersededBy "
+            "right:microsoft-openai-ip-2032 }"
+        )
+    )
+    assert_refused(
+        report,
+        RIGHT_2032,
+        f"This right revises {RESEARCH} (prov:wasRevisionOf), but {RESEARCH} does not name it "
+        f"as its successor: add {RESEARCH} dg:supersededBy this right.",
+    )
+
+
 def test_right_confirmed_by_an_agreement_not_later_than_its_grant_is_refused(check) -> None:
     report = check(
         broken(

@@ -9,10 +9,13 @@ stopped half-way never yields partial output.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import time
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import pyoxigraph
 
@@ -30,7 +33,10 @@ class QueryJob:
     CONSTRUCT/DESCRIBE with (None: the client accepts no such format). ``default_graphs`` /
     ``named_graphs`` set the dataset (None: the union default graph unless the query has
     FROM). ``bindings`` pre-binds variables to IRIs safely; ``prefixes`` abbreviate RDF output.
-    ``origin`` names the query in error messages (a file name, or ``query``).
+    ``origin`` names the query in error messages (a file name, or ``query``). ``base_iri``
+    resolves the query's relative IRIs (the endpoint's URL over HTTP). An answer larger than
+    ``max_answer_bytes`` (0: no cap) is refused; one larger than ``spill_bytes`` is written to
+    ``spill_path`` (when given) instead of memory, and the outcome names that file.
     """
 
     build_dir: str
@@ -43,12 +49,16 @@ class QueryJob:
     bindings: dict[str, str] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
     origin: str = "query"
+    base_iri: str | None = None
+    max_answer_bytes: int = 0
+    spill_path: str = ""
+    spill_bytes: int = 1 << 20
 
     def cache_key(self) -> tuple:
         """What makes two jobs give the same answer (the bindings and prefixes aside)."""
         return (
             self.build_dir, self.query, self.tabular_type, self.graph_type,
-            self.default_graphs, self.named_graphs, self.union_default,
+            self.default_graphs, self.named_graphs, self.union_default, self.base_iri,
         )  # fmt: skip
 
 
@@ -90,12 +100,15 @@ Job = QueryJob | DumpJob | TimelineJob | TimeJob | PingJob
 
 @dataclass(frozen=True)
 class Outcome:
-    """A finished job: an HTTP-like status, the media type and the complete body."""
+    """A finished job: an HTTP-like status, the media type and the complete body (or, for a
+    large answer, the ``path`` of the file that holds it, of ``size`` bytes)."""
 
     status: int
     media_type: str
     body: bytes
     elapsed: float = 0.0
+    path: str = ""
+    size: int = 0
 
     @property
     def message(self) -> str:
@@ -159,8 +172,9 @@ def execute(store: pyoxigraph.Store, job: Job) -> Outcome:
         outcome = _time(store, job)
     else:
         outcome = Outcome(200, "text/plain", b"pong")
+    elapsed = time.perf_counter() - started
     return Outcome(
-        outcome.status, outcome.media_type, outcome.body, time.perf_counter() - started
+        outcome.status, outcome.media_type, outcome.body, elapsed, outcome.path, outcome.size
     )
 
 
@@ -197,7 +211,7 @@ def _dump(store: pyoxigraph.Store, job: DumpJob) -> Outcome:
 
 def _dataset(job: QueryJob) -> dict:
     """pyoxigraph's keyword arguments: predeclared prefixes, the job's dataset and bindings."""
-    kwargs: dict = {"prefixes": PREFIXES}
+    kwargs: dict = {"prefixes": PREFIXES, "base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
         # The protocol's dataset replaces FROM / FROM NAMED (SPARQL 1.1 Protocol §2.1.4).
         kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.default_graphs or ()]
@@ -211,7 +225,58 @@ def _dataset(job: QueryJob) -> dict:
     return kwargs
 
 
+class AnswerTooLargeError(Exception):
+    """The answer grew past the job's ``max_answer_bytes``."""
+
+
+class _AnswerSink(io.RawIOBase):
+    """Where pyoxigraph writes an answer: memory up to ``spill_bytes``, then the spill file;
+    past ``max_answer_bytes`` it stops the serialization (so neither copy grows further)."""
+
+    def __init__(self, job: QueryJob) -> None:
+        super().__init__()
+        self.job = job
+        self.memory = io.BytesIO()
+        self.file: BinaryIO | None = None
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.size += len(data)
+        if self.job.max_answer_bytes and self.size > self.job.max_answer_bytes:
+            raise AnswerTooLargeError
+        if self.file is None and self.job.spill_path and self.size > self.job.spill_bytes:
+            self.file = open(self.job.spill_path, "wb")  # noqa: SIM115  # closed in outcome()
+            self.file.write(self.memory.getbuffer())
+            self.memory = io.BytesIO()
+        (self.file or self.memory).write(data)
+        return len(data)
+
+    def outcome(self, media_type: str) -> Outcome:
+        if self.file is None:
+            return Outcome(200, media_type, self.memory.getvalue(), size=self.size)
+        self.file.close()
+        return Outcome(200, media_type, b"", path=self.job.spill_path, size=self.size)
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self.job.spill_path)
+
+
+def too_large_message(limit: int) -> str:
+    """The one sentence for an answer over *limit* bytes."""
+    return (
+        f"the answer is larger than the {limit / 1e6:g} MB limit (max_answer_bytes): "
+        "add a LIMIT or select fewer variables"
+    )
+
+
 def _query(store: pyoxigraph.Store, job: QueryJob) -> Outcome:
+    sink = _AnswerSink(job)
     try:
         result = store.query(job.query, **_dataset(job))
         if isinstance(result, pyoxigraph.QueryTriples):
@@ -221,18 +286,36 @@ def _query(store: pyoxigraph.Store, job: QueryJob) -> Outcome:
                 )
             fmt = pyoxigraph.RdfFormat.from_media_type(job.graph_type)
             if job.prefixes and fmt in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
-                body = pyoxigraph.serialize(result, format=fmt, prefixes=job.prefixes)
+                pyoxigraph.serialize(result, sink, format=fmt, prefixes=job.prefixes)
             else:
-                body = result.serialize(format=fmt)
-            return Outcome(200, job.graph_type, body or b"")
+                result.serialize(sink, format=fmt)
+            return sink.outcome(job.graph_type)
         if job.tabular_type is None:
             return failure(406, "SELECT/ASK results cannot be sent in the requested format")
-        fmt = pyoxigraph.QueryResultsFormat.from_media_type(job.tabular_type)
-        return Outcome(200, job.tabular_type, result.serialize(format=fmt) or b"")
+        result.serialize(
+            sink, format=pyoxigraph.QueryResultsFormat.from_media_type(job.tabular_type)
+        )
+        return sink.outcome(job.tabular_type)
+    except AnswerTooLargeError:
+        sink.discard()
+        return failure(422, f"{job.origin}: {too_large_message(job.max_answer_bytes)}")
     except SyntaxError as exc:
         return failure(400, syntax_message(job.origin, str(exc)))
     except (ValueError, TypeError) as exc:
         return failure(400, f"{job.origin}: the query cannot be evaluated: {exc}")
-    except OSError as exc:
-        # Typically a SERVICE call that failed: the problem is upstream, not in the request.
-        return failure(502, f"{job.origin}: query evaluation failed: {exc}")
+    except MemoryError:
+        sink.discard()
+        return failure(507, f"{job.origin}: {MEMORY_MESSAGE}")
+    except OSError:
+        sink.discard()
+        if SERVICE_LETTERS.search(job.query):
+            # One sentence: never the target's body, status or whether its port is open.
+            return failure(502, f"{job.origin}: {SERVICE_FAILED}")
+        return failure(500, f"{job.origin}: the store could not be read; rebuild it")
+
+
+SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
+SERVICE_FAILED = "a SERVICE call failed: the remote endpoint gave no usable answer"
+MEMORY_MESSAGE = (
+    "the query needed more memory than a query worker may use; add a LIMIT or narrow it"
+)

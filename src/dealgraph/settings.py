@@ -135,6 +135,8 @@ class ServeSettings:
     neighbourhood_limit: int = _setting(
         5000, "Most incoming links a /id/ page gathers for one resource."
     )
+    search_limit: int = _setting(50, "Most resources a /search answer lists.")
+    search_max_chars: int = _setting(200, "Longest /search query read (the rest is ignored).")
     build_check_seconds: float = _setting(
         1.0, "How often the server looks for a newly published build."
     )
@@ -144,6 +146,34 @@ class ServeSettings:
     limit_concurrency: int = _setting(1000, "Most connections served at once (503 beyond).")
     graceful_shutdown_seconds: float = _setting(
         5.0, "How long a stopping server lets running requests finish."
+    )
+    header_timeout_seconds: float = _setting(
+        10.0, "Seconds a client may take to send a request's headers (connection closed beyond)."
+    )
+    client_connections: int = _setting(
+        64, "Most open connections from one client address (closed at once beyond)."
+    )
+    body_timeout_seconds: float = _setting(
+        30.0, "Seconds a client may take to send a request body (408 beyond)."
+    )
+    federation_workers: int = _setting(
+        1, "Worker processes with network, for queries that call an allowlisted SERVICE."
+    )
+    client_share: int = _setting(
+        0, "Most queries one client address runs at once (0: all workers but one, at least 1)."
+    )
+    worker_memory_bytes: int = _setting(
+        2 * 1024**3, "Address space a query worker may use (0: no cap; 507 beyond)."
+    )
+    worker_stack_bytes: int = _setting(
+        256 * 1024**2, "Stack of the thread a worker runs queries on (deep nesting needs it)."
+    )
+    max_query_depth: int = _setting(200, "Deepest nesting of { ( [ in a query (400 beyond).")
+    max_answer_bytes: int = _setting(
+        100_000_000, "Largest answer a query may produce (422 beyond: add a LIMIT)."
+    )
+    spill_bytes: int = _setting(
+        1024 * 1024, "Answers above this size go through a temporary file, streamed from it."
     )
 
     @classmethod

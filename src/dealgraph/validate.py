@@ -92,7 +92,7 @@ def validate(
         conforms=not any(r.severity == "Violation" for r in results),
         results=results,
         graph=report_graph,
-        shapes=_node_shapes(shapes),
+        shapes=node_shapes(shapes),
         seconds=time.perf_counter() - started,
     )
 
@@ -115,19 +115,19 @@ def _result(
     value = report.value(node, SH.value)
     constraint = report.value(node, SH.sourceConstraintComponent)
     return ViolationResult(
-        focus_node=_node_text(focus),
-        shape=_node_text(shape),
-        path=_path_text(report, path_node) if path_node is not None else "",
+        focus_node=node_text(focus),
+        shape=node_text(shape),
+        path=path_text(report, path_node) if path_node is not None else "",
         message=" / ".join(messages) or "(no message)",
         severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-        value=_node_text(value) if value is not None else None,
+        value=node_text(value) if value is not None else None,
         files=list(defined_in.get(str(focus), [])),
         constraint=str(constraint) if constraint is not None else "",
         property_shape=str(source_shape) if isinstance(source_shape, URIRef) and owner else "",
     )
 
 
-def _node_text(node: Node | None) -> str:
+def node_text(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, BNode):
@@ -137,29 +137,29 @@ def _node_text(node: Node | None) -> str:
     return str(node)
 
 
-def _path_text(graph: Graph, path: Node) -> str:
+def path_text(graph: Graph, path: Node) -> str:
     """A SHACL path as SPARQL property path syntax."""
     if isinstance(path, URIRef):
         return f"<{path}>"
     if (inverse := graph.value(path, SH.inversePath)) is not None:
-        return f"^{_path_text(graph, inverse)}"
+        return f"^{path_text(graph, inverse)}"
     if (alternatives := graph.value(path, SH.alternativePath)) is not None:
-        return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+        return "(" + "|".join(path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
     for predicate, suffix in (
         (SH.zeroOrMorePath, "*"),
         (SH.oneOrMorePath, "+"),
         (SH.zeroOrOnePath, "?"),
     ):
         if (inner := graph.value(path, predicate)) is not None:
-            return f"({_path_text(graph, inner)}){suffix}"
+            return f"({path_text(graph, inner)}){suffix}"
     if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
+        return "/".join(path_text(graph, p) for p in Collection(graph, path))
     return f"_:{path}"
 
 
-def _node_shapes(shapes: Graph) -> list[str]:
+def node_shapes(shapes: Graph) -> list[str]:
     """The node shapes of *shapes* (typed sh:NodeShape or carrying a target), sorted."""
     found = set(shapes.subjects(RDF.type, SH.NodeShape))
     for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
         found |= set(shapes.subjects(target, None))
-    return sorted(_node_text(s) for s in found)
+    return sorted(node_text(s) for s in found)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -154,7 +154,7 @@ class Agent:
     """An agent of the graph and every name it goes by."""
 
     ref: Ref
-    names: tuple[str, ...] = field(default=())
+    names: tuple[str, ...] = ()
 
 
 def rights_timeline(store: ox.Store) -> list[RightInTime]:

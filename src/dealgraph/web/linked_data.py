@@ -9,13 +9,15 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..namespaces import INFERRED_GRAPH, INSTANCE_BASE, OA, PROV, prefixes
+from ..namespaces import INFERRED_GRAPH, INSTANCE_BASE, OA, ONTOLOGY_GRAPH, PROV, prefixes
 from ..namespaces import href as href
 from .published import Published
-from .store_queries import construct
+from .store_queries import construct, select
 from .worker_pool import WorkerPool
 
 WIKIDATA = prefixes("wd")["wd"]
+DG = Namespace(prefixes("dg")["dg"])
+SCHEMA = Namespace(prefixes("schema")["schema"])
 SAFE_PATH = re.compile(r"^[A-Za-z0-9._~\-/%:]+$")
 
 NEIGHBOURHOOD_QUERY = """
@@ -29,7 +31,10 @@ CONTEXT_QUERY = """
 CONSTRUCT {
   ?n rdfs:label ?l . ?n skos:prefLabel ?pl . ?n a ?t . ?t rdfs:label ?tl .
   ?n prov:wasDerivedFrom ?ev . ?ev oa:exact ?quote . ?ev dcterms:source ?a .
-  ?a dcterms:identifier ?aid .
+  ?ev dg:translation ?tr . ?ev dg:paraphrase ?para .
+  ?a dcterms:identifier ?aid . ?a rdfs:label ?al . ?a dcterms:title ?at . ?a schema:url ?au .
+  ?a dcterms:date ?ad . ?a dg:date ?add . ?a dg:dateIsInferred ?adi .
+  ?a dcterms:publisher ?ap . ?ap rdfs:label ?apl .
 }
 WHERE {
   { ?r ?p0 ?o0 BIND(?r AS ?n) } UNION { ?r ?x ?n } UNION { ?n ?x ?r }
@@ -37,9 +42,38 @@ WHERE {
   { ?n rdfs:label ?l } UNION { ?n skos:prefLabel ?pl }
   UNION { ?n a ?t OPTIONAL { ?t rdfs:label ?tl } }
   UNION { ?n prov:wasDerivedFrom ?ev OPTIONAL { ?ev oa:exact ?quote }
-          OPTIONAL { ?ev dcterms:source ?a OPTIONAL { ?a dcterms:identifier ?aid } } }
+          OPTIONAL { ?ev dg:translation ?tr } OPTIONAL { ?ev dg:paraphrase ?para }
+          OPTIONAL { ?ev dcterms:source ?a
+            { ?a dcterms:identifier ?aid } UNION { ?a rdfs:label ?al FILTER(LANG(?al) = "en") }
+            UNION { ?a dcterms:title ?at } UNION { ?a schema:url ?au }
+            UNION { ?a dcterms:date ?ad } UNION { ?a dg:date ?add }
+            UNION { ?a dg:dateIsInferred ?adi }
+            UNION { ?a dcterms:publisher ?ap OPTIONAL { ?ap rdfs:label ?apl
+                                                        FILTER(LANG(?apl) = "en") } } } }
 }
 """
+# Resources two steps away through a thing that is neither an agent nor an agreement (a subject
+# matter, a trigger, an amount…): e.g. a permission whose subject matter concerns a company.
+# They are what a researcher looks for on an entity's page, beyond its direct links.
+RELATED_QUERY = """
+SELECT DISTINCT ?r ?x ?p ?y ?q ?xl ?yl ?pl ?ql WHERE {
+  { ?y ?q ?r } UNION { ?r ?q ?y }
+  FILTER(isIRI(?y) && ?y != ?r && ?q NOT IN (rdf:type, prov:wasDerivedFrom, owl:sameAs))
+  FILTER NOT EXISTS { ?y a dg:Agent } FILTER NOT EXISTS { ?y a dg:Agreement }
+  FILTER NOT EXISTS { ?y a dg:Evidence }
+  FILTER NOT EXISTS { GRAPH <%s> { ?y ?defined ?in } }  # terms and named values (certainty…)
+  ?x ?p ?y .
+  FILTER(isIRI(?x) && ?x != ?r && ?p NOT IN (rdf:type, prov:wasDerivedFrom, owl:sameAs))
+  FILTER(STRSTARTS(STR(?x), STR(id:)))
+  FILTER NOT EXISTS { ?x a dg:Evidence }
+  FILTER NOT EXISTS { ?x ?direct ?r } FILTER NOT EXISTS { ?r ?direct2 ?x }
+  OPTIONAL { ?x rdfs:label ?xl FILTER(LANGMATCHES(LANG(?xl), "en")) }
+  OPTIONAL { ?y rdfs:label ?yl FILTER(LANGMATCHES(LANG(?yl), "en")) }
+  OPTIONAL { ?p rdfs:label ?pl FILTER(LANGMATCHES(LANG(?pl), "en")) }
+  OPTIONAL { ?q rdfs:label ?ql FILTER(LANGMATCHES(LANG(?ql), "en")) }
+}
+ORDER BY ?xl ?x LIMIT {limit}
+""".replace("%s", str(ONTOLOGY_GRAPH))
 # The resource's triples (out and in) found only in the inferred graph: entailed by the
 # reasoner, not written by a curator.
 INFERRED_QUERY = f"""
@@ -89,11 +123,31 @@ def best_label(graph: Graph, node: URIRef | BNode, langs: tuple[str, ...] = ("en
 
 @dataclass
 class Evidence:
-    """A verbatim quote and the article it comes from."""
+    """A verbatim quote (or a curator's paraphrase) and the source it comes from, with what
+    is known to cite that source."""
 
     quote: str
     article: str
     article_href: str | None
+    translation: str = ""  # the curators' English translation of the quote
+    paraphrase: bool = False  # the text is a curator's paraphrase, not the source's words
+    source_title: str = ""
+    publisher: str = ""
+    date: str = ""
+    date_inferred: bool = False
+    url: str = ""
+
+    @property
+    def citation(self) -> str:
+        """Publisher, title, date, URL: what is known of the source."""
+        date = self.date + (" (inferred)" if self.date and self.date_inferred else "")
+        parts = [self.publisher, f"“{self.source_title}”" if self.source_title else "", date]
+        return ", ".join(p for p in (*parts, self.url) if p)
+
+    @property
+    def cite_href(self) -> str | None:
+        """The BibTeX export of the source, when it is shown on this server."""
+        return f"/cite{self.article_href}.bib" if self.article_href else None
 
 
 @dataclass
@@ -118,6 +172,17 @@ class FactView:
 
 
 @dataclass
+class RelatedView:
+    """A resource two steps away, and the path to it: ``x —p→ via —q→ this`` (or ``via``
+    linked from this)."""
+
+    resource: TermView
+    property: str
+    via: TermView
+    via_property: str
+
+
+@dataclass
 class ResourceView:
     """Everything a resource page shows."""
 
@@ -130,6 +195,18 @@ class ResourceView:
     evidence: list[Evidence]
     same_as: list[str]
     inferred_graph: str = str(INFERRED_GRAPH)
+    related: list[RelatedView] = field(default_factory=list)
+
+    @property
+    def href(self) -> str:
+        """Where the server shows the resource (``/id/…``)."""
+        return href(self.iri)
+
+    @property
+    def is_source(self) -> bool:
+        """Whether the resource is a source of evidence (it then has a citation to export)."""
+        kinds = {str(DG[k]) for k in ("Source", "Article", "OfficialStatement", "Document")}
+        return any(t.detail in kinds for t in self.types)
 
     @property
     def has_inferred(self) -> bool:
@@ -163,6 +240,28 @@ async def describe(
     return OwnTriples(own, inferred), context
 
 
+async def related(
+    pool: WorkerPool, published: Published, iri: str, limit: int = 60
+) -> list[RelatedView]:
+    """Resources two steps from *iri* through a subject matter, a trigger, an amount…"""
+    rows = await select(pool, published, RELATED_QUERY.replace("{limit}", str(limit)), {"r": iri})
+    seen, views = set(), []
+    for row in rows:
+        x, y = row["x"]["value"], row["y"]["value"]
+        if (x, y) in seen:
+            continue
+        seen.add((x, y))
+        views.append(
+            RelatedView(
+                TermView(row.get("xl", {}).get("value") or local_name(x), href(x), x),
+                row.get("pl", {}).get("value") or local_name(row["p"]["value"]),
+                TermView(row.get("yl", {}).get("value") or local_name(y), href(y), y),
+                row.get("ql", {}).get("value") or local_name(row["q"]["value"]),
+            )
+        )
+    return views
+
+
 def rdf_description(own: Graph, context: Graph, iri: str) -> Graph:
     """The RDF answer for ``/id/…``: the resource's triples plus its evidence and labels."""
     graph = Graph()
@@ -177,17 +276,44 @@ def rdf_description(own: Graph, context: Graph, iri: str) -> Graph:
     return graph
 
 
+def _first(context: Graph, node, prop) -> str:
+    """The first value of *prop* on *node* as text ("" when none, or when there is no node)."""
+    if node is None:
+        return ""
+    return next((str(o) for o in context.objects(node, prop)), "")
+
+
 def _evidence(context: Graph, node: URIRef | BNode) -> list[Evidence]:
     items = []
     for ev in context.objects(node, PROV.wasDerivedFrom):
-        for quote in context.objects(ev, OA.exact) or [""]:
+        quotes = [(str(q), False) for q in context.objects(ev, OA.exact)]
+        quotes += [(str(q), True) for q in context.objects(ev, DG.paraphrase)]
+        for quote, paraphrase in quotes or [("", False)]:
             articles = list(context.objects(ev, DCTERMS.source))
+            source = articles[0] if articles else None
             article_id = next(
                 (str(i) for a in articles for i in context.objects(a, DCTERMS.identifier)),
-                local_name(str(articles[0])) if articles else "",
+                local_name(str(source)) if source is not None else "",
             )
-            link = href(str(articles[0])) if articles and isinstance(articles[0], URIRef) else None
-            items.append(Evidence(str(quote), article_id, link))
+            link = href(str(source)) if isinstance(source, URIRef) else None
+            publisher = next(iter(context.objects(source, DCTERMS.publisher)), None)
+            items.append(
+                Evidence(
+                    quote,
+                    article_id,
+                    link,
+                    translation=_first(context, ev, DG.translation),
+                    paraphrase=paraphrase,
+                    source_title=_first(context, source, DCTERMS.title)
+                    or _first(context, source, RDFS.label),
+                    publisher=best_label(context, publisher) if publisher is not None else "",
+                    date=(
+                        _first(context, source, DCTERMS.date) or _first(context, source, DG.date)
+                    )[:10],
+                    date_inferred=_first(context, source, DG.dateIsInferred) in ("true", "1"),
+                    url=_first(context, source, SCHEMA.url),
+                )
+            )
     return sorted(items, key=lambda e: (e.article, e.quote))
 
 

@@ -6,6 +6,7 @@ status and a message that says what to fix.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -55,8 +56,21 @@ def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
     return media.strip().lower(), params
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) anything over *limit* bytes."""
+async def _read_body(request: Request, limit: int, seconds: float) -> bytes:
+    """The request body, refusing (413) anything over *limit* bytes and (408) a body that
+    takes longer than *seconds* to arrive."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await _read_limited(request, limit)
+    except TimeoutError:
+        raise HttpError(
+            408,
+            f"request body too slow: it must arrive within {seconds:g} s",
+            {"Connection": "close"},
+        ) from None
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -83,9 +97,9 @@ def _check_charset(params: dict[str, str]) -> None:
         raise HttpError(415, f"unsupported charset {charset!r}: send UTF-8")
 
 
-async def parse_request(request: Request, limit: int) -> SparqlRequest:
-    """Read a GET or POST SPARQL protocol request of at most *limit* bytes; raise
-    :class:`HttpError` when invalid."""
+async def parse_request(request: Request, limit: int, body_seconds: float = 30.0) -> SparqlRequest:
+    """Read a GET or POST SPARQL protocol request of at most *limit* bytes, its body within
+    *body_seconds*; raise :class:`HttpError` when invalid."""
     method = request.method
     raw_qs: bytes = request.scope.get("query_string", b"")
     if len(raw_qs) > limit:
@@ -99,7 +113,7 @@ async def parse_request(request: Request, limit: int) -> SparqlRequest:
             raise HttpError(403, "this endpoint is read-only: SPARQL Update is not accepted")
         if media == "application/x-www-form-urlencoded":
             _check_charset(ctype_params)
-            body = _parse_params(await _read_body(request, limit), "form body")
+            body = _parse_params(await _read_body(request, limit, body_seconds), "form body")
             if any(k == "query" for k, _ in url_params) and any(k == "query" for k, _ in body):
                 raise HttpError(400, "'query' given both in the URL and in the form body")
             params = body + url_params
@@ -110,7 +124,7 @@ async def parse_request(request: Request, limit: int) -> SparqlRequest:
                     400, "with a application/sparql-query body, the URL must not carry a query"
                 )
             try:
-                text = (await _read_body(request, limit)).decode("utf-8")
+                text = (await _read_body(request, limit, body_seconds)).decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise HttpError(
                     400, f"the query body is not valid UTF-8 (byte {exc.start})"

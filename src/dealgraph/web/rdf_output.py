@@ -9,6 +9,7 @@ RDFLIB_FORMATS = {
     "application/n-triples": "nt",
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
+    "text/n3": "n3",
 }
 
 

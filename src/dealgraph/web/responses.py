@@ -7,7 +7,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from .http_cache import not_modified, validators
-from .negotiation import GRAPH_TYPES, UnknownFormatError, choose, negotiate_results, prefers_html
+from .negotiation import (
+    GRAPH_TYPES,
+    UnknownFormatError,
+    choose,
+    format_types,
+    negotiate_results,
+    prefers_html,
+)
 from .published import Published
 from .worker_pool import POOL_ERRORS, PoolBusyError, QueryTimeoutError
 
@@ -58,7 +65,7 @@ def negotiate(request: Request, offered: list[str], *, browsers_get_html: bool =
     try:
         if fmt in PAGE_FORMATS and PAGE_FORMATS[fmt] in offered:
             media: str | None = PAGE_FORMATS[fmt]
-        elif fmt:
+        elif fmt and format_types(fmt) is not None:  # an unknown format: Accept decides
             media = negotiate_results(None, fmt).graph
         elif browsers_get_html and HTML in offered and prefers_html(accept, list(GRAPH_TYPES)):
             media = HTML

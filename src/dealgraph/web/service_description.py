@@ -1,10 +1,14 @@
-"""The SPARQL 1.1 Service Description of the endpoint (answered at GET /sparql)."""
+"""The SPARQL 1.1 Service Description of the endpoint (answered at GET /sparql), as RDF or as
+a page: languages, result formats, features, the dataset, and the predeclared prefixes (as SHACL
+``sh:declare``, the way prefix declarations are usually published)."""
 
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, SH, VOID, XSD
 
+from ..namespaces import PREFIXES
+from .negotiation import GRAPH_TYPES, TABULAR_TYPES
 from .published import Published
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -18,6 +22,7 @@ RESULT_FORMATS = (
     "N-Triples",
     "JSON-LD",
     "RDF_XML",
+    "N3",
 )
 
 
@@ -38,6 +43,12 @@ def service_description(base_url: str, published: Published) -> Graph:
         g.add((service, SD.resultFormat, FORMATS[name]))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     g.add((service, SD.feature, SD.BasicFederatedQuery))
+    g.bind("sh", SH)
+    for prefix, namespace in PREFIXES.items():
+        declaration = BNode(f"prefix-{prefix}")
+        g.add((service, SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(prefix)))
+        g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     dataset = BNode()
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
@@ -56,3 +67,15 @@ def service_description(base_url: str, published: Published) -> Graph:
         g.add((graph, RDF.type, SD.Graph))
         g.add((graph, VOID.triples, Literal(count)))
     return g
+
+
+def service_page_context(base_url: str, published: Published) -> dict:
+    """What the HTML view of the service description shows."""
+    return {
+        "endpoint": f"{base_url}/sparql",
+        "info": published.info,
+        "prefixes": PREFIXES,
+        "tabular": list(TABULAR_TYPES),
+        "graph": list(GRAPH_TYPES),
+        "graphs": sorted(published.info.triples.items()),
+    }

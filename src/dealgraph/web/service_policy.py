@@ -1,33 +1,49 @@
-"""The SERVICE allowlist: federated calls only to endpoints the operator named."""
+"""The SERVICE allowlist of one server: federated calls only to endpoints the operator named.
+
+The checking itself is :func:`dealgraph.sparql_text.guard`, the one guard that ``dealgraph
+query`` runs too; this object holds what the server feeds it (allowlist, depth limit, whether
+its query workers run without network).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from ..namespaces import WIKIDATA_QUERY_SERVICE
-from ..sparql_text import QueryShape
+from ..sparql_text import (
+    MAX_DEPTH,
+    GuardedQuery,
+    QueryRefusedError,
+    QueryShape,
+    ServiceRefusedError,
+    check_services,
+    guard,
+)
 
-
-class ServiceRefusedError(ValueError):
-    """The query calls a SERVICE that is not on the allowlist (or cannot be known in advance)."""
+__all__ = ["QueryRefusedError", "ServicePolicy", "ServiceRefusedError"]
 
 
 class ServicePolicy:
-    """Decides, before any evaluation, whether a query's SERVICE calls may run."""
+    """Decides, before any evaluation, whether a query may run, and where."""
 
-    def __init__(self, allowed: Iterable[str] = (WIKIDATA_QUERY_SERVICE,)) -> None:
+    def __init__(
+        self,
+        allowed: Iterable[str] = (WIKIDATA_QUERY_SERVICE,),
+        max_depth: int = MAX_DEPTH,
+        sandboxed: bool = True,
+    ) -> None:
         self.allowed = frozenset(allowed)
+        self.max_depth = max_depth
+        self.sandboxed = sandboxed  # set from the pool: do offline workers really lack network?
 
     def check(self, shape: QueryShape) -> None:
-        """Raise :class:`ServiceRefusedError` unless every SERVICE target is allowlisted."""
-        for target in shape.service_targets:
-            if target is None:
-                raise ServiceRefusedError(
-                    "SERVICE refused: the target must be a fixed absolute IRI "
-                    "(variables, relative IRIs and undeclared prefixes are not allowed)"
-                )
-            if target not in self.allowed:
-                allowed = ", ".join(sorted(self.allowed)) or "none"
-                raise ServiceRefusedError(
-                    f"SERVICE <{target}> refused: this endpoint only federates with {allowed}"
-                )
+        """Raise :class:`ServiceRefusedError` unless every SERVICE the lexer saw is allowlisted
+        (the lexer's half of :meth:`guard`)."""
+        check_services(shape, self.allowed)
+
+    def guard(self, text: str, *, sandboxed: bool | None = None) -> GuardedQuery:
+        """The guard's verdict on *text* (*sandboxed*: whether queries that need no network
+        run without one; default: this policy's); raises :class:`QueryRefusedError`."""
+        if sandboxed is None:
+            sandboxed = self.sandboxed
+        return guard(text, self.allowed, sandboxed=sandboxed, max_depth=self.max_depth)

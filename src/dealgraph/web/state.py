@@ -48,10 +48,8 @@ class ServerState:
             settings=settings,
             serve=serve,
             watcher=PublishedWatcher(settings.store_dir, serve.build_check_seconds),
-            pool=WorkerPool(
-                serve.worker_count, serve.timeout, start_timeout=serve.worker_start_seconds
-            ),
-            policy=ServicePolicy(list(serve.allowed_services)),
+            pool=WorkerPool.from_settings(serve),
+            policy=ServicePolicy(list(serve.allowed_services), serve.max_query_depth),
             templates=_templates(),
             results=ResultCache(serve.result_cache_bytes, serve.result_cache_entry_bytes),
         )

@@ -1,27 +1,46 @@
-"""The VoID description of the dataset (answered at /void)."""
+"""The VoID description of the dataset (answered at /void), as RDF or as a page."""
 
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, VOID, XSD
 
-from ..namespaces import INSTANCE_BASE
+from ..namespaces import INSTANCE_BASE, shorten
+from .citation import SourceCitation
 from .published import Published
 from .store_queries import DatasetStats
 
+DUMPS = ("dump.nq", "dump.trig", "dump.ttl")
 
-def void_description(base_url: str, published: Published, stats: DatasetStats) -> Graph:
-    """A ``void:Dataset`` with counts, dumps, vocabularies, endpoint and one subset per graph."""
+
+def void_description(
+    base_url: str,
+    published: Published,
+    stats: DatasetStats,
+    citation: SourceCitation | None = None,
+) -> Graph:
+    """A ``void:Dataset`` with counts, dumps, vocabularies, endpoint and one subset per graph;
+    with *citation*, its version (the build), licence and how to cite it."""
     g = Graph()
     g.bind("void", VOID)
     g.bind("dcterms", DCTERMS)
+    g.bind("owl", OWL)
     ds = URIRef(f"{base_url}/void#dealgraph")
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, DCTERMS.title, Literal("dealgraph: corporate AI deals", lang="en")))
     g.add((ds, DCTERMS.modified, Literal(published.info.built_at, datatype=XSD.dateTime)))
+    g.add((ds, OWL.versionInfo, Literal(published.info.build_id)))
+    g.add((ds, DCTERMS.hasVersion, Literal(published.info.build_id)))
+    if citation is not None:
+        g.add((ds, DCTERMS.bibliographicCitation, Literal(citation.text, lang="en")))
+        g.add((ds, DCTERMS.creator, Literal(citation.author)))
+        if citation.license:
+            g.add((ds, DCTERMS.license, URIRef(citation.license)))
+        for ext in ("bib", "json"):
+            g.add((ds, DCTERMS.references, URIRef(f"{base_url}/cite.{ext}")))
     g.add((ds, VOID.sparqlEndpoint, URIRef(f"{base_url}/sparql")))
     g.add((ds, VOID.uriSpace, Literal(INSTANCE_BASE)))
-    for dump in ("dump.nq", "dump.trig", "dump.ttl"):
+    for dump in DUMPS:
         g.add((ds, VOID.dataDump, URIRef(f"{base_url}/{dump}")))
     g.add((ds, VOID.triples, Literal(stats.total_triples)))
     g.add((ds, VOID.entities, Literal(stats.entities)))
@@ -53,3 +72,18 @@ def void_description(base_url: str, published: Published, stats: DatasetStats) -
         g.add((subset, VOID.properties, Literal(graph.properties)))
         g.add((subset, VOID.distinctObjects, Literal(graph.objects)))
     return g
+
+
+def void_page_context(
+    base_url: str, published: Published, stats: DatasetStats, citation: SourceCitation
+) -> dict:
+    """What the HTML view of VoID shows: the same facts as the RDF, for people."""
+    return {
+        "base": base_url,
+        "info": published.info,
+        "stats": stats,
+        "citation": citation,
+        "dumps": [f"/{d}" for d in DUMPS],
+        "classes": [(c, label or shorten(c) or c, n) for c, label, n in stats.classes],
+        "properties": [(p, shorten(p) or p, n) for p, n in stats.properties],
+    }

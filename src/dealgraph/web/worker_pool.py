@@ -4,20 +4,37 @@ pyoxigraph cannot cancel a running query, so each job runs in a worker process t
 its own read-only handle on the published store. A job past the timeout is stopped by killing
 its worker (which frees the CPU at once) and a fresh worker takes its place. This module does
 processes only: what a job means is the engine's business.
+
+Two kinds of workers: *offline* ones (most) leave every network behind as they start
+(:func:`dealgraph.sandbox.drop_network`), so a query that calls no allowlisted SERVICE has
+nothing to reach even if it hides a SERVICE from the guard; a few *online* ones run the
+queries that call an allowlisted endpoint. Each worker caps its own memory and runs jobs on
+a thread with a deep stack, so a deeply nested query cannot overflow it. A client address
+gets a share of the workers, so one client cannot take them all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
 from ..engine import Job, Outcome, PingJob, QueryJob, execute, failure, open_build
+from ..sandbox import drop_network, limit_memory
+
+if TYPE_CHECKING:
+    from ..settings import ServeSettings
+
+log = logging.getLogger("dealgraph.workers")
 
 
 class QueryTimeoutError(Exception):
@@ -38,9 +55,16 @@ POOL_ERRORS = (QueryTimeoutError, PoolBusyError, WorkerCrashedError)
 # ---------------------------------------------------------------- worker process side
 
 
-def worker_main(conn: Connection) -> None:
-    """Serve jobs from *conn* until the parent closes it (entry point of a worker process)."""
+def worker_main(conn: Connection, offline: bool, memory_bytes: int, stack_bytes: int) -> None:
+    """Serve jobs from *conn* until the parent closes it (entry point of a worker process).
+
+    First it says whether it could leave the network (``("hello", None | reason)``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    refused = drop_network() if offline else None
+    threading.stack_size(stack_bytes)  # the engine's parser recurses once per nested group
+    runner = ThreadPoolExecutor(1)  # its thread gets the deep stack
+    limit_memory(memory_bytes)
+    conn.send(("hello", refused))
     store: pyoxigraph.Store | None = None
     opened: str | None = None
     while True:
@@ -55,9 +79,12 @@ def worker_main(conn: Connection) -> None:
                 opened = job.build_dir
             if store is None and not isinstance(job, PingJob):
                 raise RuntimeError("the job names no published build")
-            outcome = execute(store, job)  # type: ignore[arg-type]  # a ping needs no store
+            outcome = runner.submit(execute, store, job).result()  # type: ignore[arg-type]
+        except MemoryError:
+            outcome = failure(507, "the query needed more memory than a query worker may use")
         except Exception as exc:  # keep the worker alive; the caller gets a clear error
-            outcome = failure(500, f"internal error while running the query: {exc}")
+            # The type only: a message may hold paths of the server's file system.
+            outcome = failure(500, f"internal error while running the query ({type(exc).__name__})")
         try:
             conn.send(outcome)
         except (BrokenPipeError, OSError):
@@ -70,10 +97,15 @@ def worker_main(conn: Connection) -> None:
 class _Worker:
     """A worker process and the parent's end of its pipe."""
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
+    def __init__(
+        self, ctx: multiprocessing.context.BaseContext, online: bool, limits: tuple[int, int]
+    ) -> None:
         parent, child = ctx.Pipe(duplex=True)
         self.conn: Connection = parent
-        self.process = ctx.Process(target=worker_main, args=(child,), daemon=True)
+        self.online = online
+        self.process = ctx.Process(
+            target=worker_main, args=(child, not online, *limits), daemon=True
+        )
         self.process.start()
         child.close()
 
@@ -91,8 +123,38 @@ class _Worker:
             self.conn.close()
 
 
+class ClientShares:
+    """At most *share* jobs at once per client address; the others wait for their own turn."""
+
+    def __init__(self, share: int) -> None:
+        self.share = share
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._users: dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, client: str, timeout: float):  # noqa: ANN201  # an async context
+        slot = self._slots.setdefault(client, asyncio.Semaphore(self.share))
+        self._users[client] = self._users.get(client, 0) + 1
+        try:
+            try:
+                await asyncio.wait_for(slot.acquire(), timeout)
+            except TimeoutError:
+                raise PoolBusyError(
+                    f"this client already runs {self.share} "
+                    f"quer{'ies' if self.share > 1 else 'y'} at once, the share of one address"
+                ) from None
+            try:
+                yield
+            finally:
+                slot.release()
+        finally:
+            self._users[client] -= 1
+            if not self._users[client]:  # forget idle clients: the map stays small
+                del self._users[client], self._slots[client]
+
+
 class WorkerPool:
-    """A fixed number of worker processes; each query runs in one, with a timeout."""
+    """Worker processes, offline and online; each job runs in one, with a timeout."""
 
     def __init__(
         self,
@@ -100,25 +162,61 @@ class WorkerPool:
         timeout: float,
         warm_build: str | None = None,
         start_timeout: float = 60.0,
+        online_size: int = 1,
+        memory_bytes: int = 0,
+        stack_bytes: int = 256 * 1024 * 1024,
+        client_share: int = 0,
     ) -> None:
         self.size = max(1, size)
+        self.online_size = max(0, online_size)
         self.timeout = timeout
         self.warm_build = warm_build
         self.start_timeout = start_timeout
+        self.limits = (memory_bytes, stack_bytes)
+        # One worker always stays for the other clients (a light query is never locked out).
+        self.shares = ClientShares(client_share or max(1, self.size - 1))
+        self.sandboxed = True  # until an offline worker reports it cannot leave the network
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded event loop
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: dict[bool, asyncio.Queue[_Worker]] = {
+            False: asyncio.Queue(),
+            True: asyncio.Queue(),
+        }
         self._all: set[_Worker] = set()
         self._closed = False
 
+    @classmethod
+    def from_settings(cls, serve: ServeSettings) -> WorkerPool:
+        """The pool *serve* describes."""
+        return cls(
+            serve.worker_count,
+            serve.timeout,
+            start_timeout=serve.worker_start_seconds,
+            online_size=serve.federation_workers if serve.allowed_services else 0,
+            memory_bytes=serve.worker_memory_bytes,
+            stack_bytes=serve.worker_stack_bytes,
+            client_share=serve.client_share,
+        )
+
     async def start(self) -> None:
         """Start every worker and wait until each answers (and has opened the store)."""
-        await asyncio.gather(*(self._add_worker() for _ in range(self.size)))
+        await asyncio.gather(
+            *(self._add_worker(False) for _ in range(self.size)),
+            *(self._add_worker(True) for _ in range(self.online_size)),
+        )
 
-    async def _add_worker(self) -> None:
+    async def _add_worker(self, online: bool) -> None:
         loop = asyncio.get_running_loop()
-        worker = await loop.run_in_executor(None, _Worker, self._ctx)
+        worker = await loop.run_in_executor(None, _Worker, self._ctx, online, self.limits)
         self._all.add(worker)
         try:
+            hello = await self._receive(worker, self.start_timeout)
+            if hello[1] and self.sandboxed:
+                self.sandboxed = False
+                log.warning(
+                    "query workers keep the network: %s; every query is held to the guard's "
+                    "strict SERVICE rule instead",
+                    hello[1],
+                )
             # Warm up: the first job pays for imports and opening the store, not a user query.
             job: Job = PingJob()
             if self.warm_build:
@@ -128,20 +226,24 @@ class WorkerPool:
             self._all.discard(worker)
             await loop.run_in_executor(None, worker.kill)
             if not self._closed:
-                loop.call_later(1.0, lambda: asyncio.ensure_future(self._add_worker()))
+                loop.call_later(1.0, lambda: asyncio.ensure_future(self._add_worker(online)))
             return
         if self._closed:
             worker.kill()
         else:
-            self._idle.put_nowait(worker)
+            self._idle[online].put_nowait(worker)
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for /health and tests)."""
         return sorted(w.pid for w in self._all if w.pid is not None)
 
-    async def _exchange(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
+    def idle(self) -> int:
+        """How many offline workers are free right now (readiness)."""
+        return self._idle[False].qsize()
+
+    async def _receive(self, worker: _Worker, timeout: float) -> object:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Outcome] = loop.create_future()
+        future: asyncio.Future[object] = loop.create_future()
         fd = worker.conn.fileno()
 
         def on_readable() -> None:
@@ -155,26 +257,40 @@ class WorkerPool:
                 os.set_blocking(fd, True)
                 future.set_result(worker.conn.recv())
             except Exception as exc:  # EOF: the worker died
-                future.set_exception(WorkerCrashedError(str(exc) or "worker exited"))
+                future.set_exception(WorkerCrashedError(_death(worker, exc)))
 
-        try:
-            os.set_blocking(fd, True)  # a query larger than the pipe buffer is written in parts
-            worker.conn.send(job)
-        except OSError as exc:
-            raise WorkerCrashedError(str(exc) or "worker exited") from None
         loop.add_reader(fd, on_readable)
         try:
             return await asyncio.wait_for(future, timeout)
         finally:
             loop.remove_reader(fd)
 
-    async def run(self, job: Job) -> Outcome:
-        """Run *job* in a free worker; raise :class:`QueryTimeoutError` past the timeout."""
+    async def _exchange(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            os.set_blocking(worker.conn.fileno(), True)  # a large query is written in parts
+            worker.conn.send(job)
+        except OSError as exc:
+            raise WorkerCrashedError(str(exc) or "worker exited") from None
+        return await self._receive(worker, timeout)  # type: ignore[return-value]
+
+    async def run(self, job: Job, *, network: bool = False, client: str | None = None) -> Outcome:
+        """Run *job* in a free worker (an online one when *network*), within *client*'s share;
+        raise :class:`QueryTimeoutError` past the timeout."""
+        if client is None:
+            return await self._run(job, network)
+        async with self.shares.turn(client, self.timeout):
+            return await self._run(job, network)
+
+    async def _run(self, job: Job, network: bool) -> Outcome:
+        if network and not self.online_size:
+            raise PoolBusyError("no query worker may reach the network on this server")
+        kind = "federation" if network else "query"
+        try:
+            worker = await asyncio.wait_for(self._idle[network].get(), self.timeout)
         except TimeoutError:
+            count = self.online_size if network else self.size
             raise PoolBusyError(
-                f"all {self.size} query workers stayed busy for {self.timeout:g} s"
+                f"all {count} {kind} workers stayed busy for {self.timeout:g} s"
             ) from None
         try:
             outcome = await self._exchange(worker, job, self.timeout)
@@ -187,7 +303,7 @@ class WorkerPool:
                     f"the query ran longer than the {self.timeout:g} s limit and was stopped"
                 ) from None
             raise
-        self._idle.put_nowait(worker)
+        self._idle[network].put_nowait(worker)
         return outcome
 
     async def _replace(self, worker: _Worker) -> None:
@@ -195,7 +311,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, worker.kill)
         if not self._closed:
-            asyncio.ensure_future(self._add_worker())
+            asyncio.ensure_future(self._add_worker(worker.online))
 
     async def close(self) -> None:
         """Stop every worker."""
@@ -203,3 +319,14 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         workers, self._all = list(self._all), set()
         await asyncio.gather(*(loop.run_in_executor(None, w.kill) for w in workers))
+
+
+def _death(worker: _Worker, exc: Exception) -> str:
+    """Why a worker stopped answering, in words (its exit status, not a traceback)."""
+    with contextlib.suppress(Exception):
+        worker.process.join(timeout=1)
+    code = worker.process.exitcode
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        return f"killed by {name}; the query may need more memory than a worker may use"
+    return str(exc) or "worker exited"

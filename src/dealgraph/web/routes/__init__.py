@@ -50,6 +50,9 @@ def endpoint(route: Route, state: ServerState) -> Callable[[Request], Awaitable[
 
 def handlers() -> list[Route]:
     """Every route of the server."""
-    from . import data, linked_data, pages, sparql, time
+    from . import cite, data, linked_data, pages, search, sparql, time
 
-    return [*sparql.ROUTES, *pages.ROUTES, *linked_data.ROUTES, *data.ROUTES, *time.ROUTES]
+    return [
+        *sparql.ROUTES, *pages.ROUTES, *linked_data.ROUTES, *data.ROUTES, *time.ROUTES,
+        *search.ROUTES, *cite.ROUTES,
+    ]  # fmt: skip

@@ -5,7 +5,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..linked_data import NotFoundError, describe, iri_for_path, rdf_description, resource_view
+from ..linked_data import (
+    NotFoundError,
+    describe,
+    iri_for_path,
+    rdf_description,
+    related,
+    resource_view,
+)
 from ..negotiation import GRAPH_TYPES, prefers_html
 from ..ontology_doc import load_ontology, ontology_doc
 from ..rdf_output import serialize
@@ -29,6 +36,7 @@ async def resource(request: Request, state: ServerState) -> Response:
         return _not_found(request, state, f"no resource /id/{path} in this dataset")
     if media == HTML:
         view = resource_view(own, context, iri)
+        view.related = await related(state.pool, published, iri)
         return html_page(state.render("resource.html", r=view, info=published.info), headers)
     body = serialize(rdf_description(own, context, iri), media)
     return Response(body, media_type=media, headers=headers)

@@ -8,16 +8,59 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...engine import TimelineJob
-from ...namespaces import LINKS_FOR_PAGES
+from ...namespaces import LINKS_FOR_PAGES, PREFIXES
+from ..ontology_doc import load_ontology, ontology_doc
 from ..responses import html_page, revalidate
 from ..state import ServerState
 from ..store_queries import compute_stats, run_job
 from . import Route
 
 
+# Terms of other vocabularies that the shipped queries use most, offered for completion.
+COMMON_TERMS = [
+    ("rdf", "type", "property", "type"),
+    ("rdfs", "label", "property", "label"),
+    ("rdfs", "comment", "property", "comment"),
+    ("rdfs", "subClassOf", "property", "subclass of"),
+    ("skos", "prefLabel", "property", "preferred label"),
+    ("skos", "definition", "property", "definition"),
+    ("prov", "wasDerivedFrom", "property", "was derived from (evidence)"),
+    ("prov", "wasRevisionOf", "property", "was revision of"),
+    ("oa", "exact", "property", "exact quote"),
+    ("dcterms", "source", "property", "source"),
+    ("dcterms", "title", "property", "title"),
+    ("dcterms", "publisher", "property", "publisher"),
+    ("dcterms", "date", "property", "date"),
+    ("dcterms", "identifier", "property", "identifier"),
+    ("schema", "url", "property", "URL"),
+    ("owl", "sameAs", "property", "same as (Wikidata)"),
+    ("wdt", "P31", "property", "instance of"),
+]
+
+
 def _script_json(value: object) -> str:
     """JSON safe to put inside a <script> element."""
     return json.dumps(value).replace("<", "\\u003c")
+
+
+async def _editor_terms(state: ServerState, published) -> list[dict[str, str]]:
+    """The ontology's classes and properties (with English labels) for the editor's
+    completion, then the common terms of other vocabularies."""
+    graph = await state.per_build(
+        "ontology", published, lambda: load_ontology(state.pool, published)
+    )
+    doc = ontology_doc(graph)
+    terms = [
+        {"prefix": "dg", "name": t.name, "kind": kind, "label": t.label_en,
+         "iri": PREFIXES["dg"] + t.name}
+        for kind, items in (("class", doc.classes), ("property", doc.properties))
+        for t in items
+    ]  # fmt: skip
+    terms += [
+        {"prefix": p, "name": n, "kind": k, "label": label, "iri": PREFIXES[p] + n}
+        for p, n, k, label in COMMON_TERMS
+    ]
+    return terms
 
 
 async def index_page(request: Request, state: ServerState) -> Response:
@@ -39,7 +82,10 @@ async def index_page(request: Request, state: ServerState) -> Response:
         stats=stats,
         examples=examples,
         examples_json=_script_json(examples),
-        vocabulary_json=_script_json(LINKS_FOR_PAGES),
+        vocabulary_json=_script_json(
+            {**LINKS_FOR_PAGES, "terms": await _editor_terms(state, published)}
+        ),
+        prefixes=list(PREFIXES),
         timeout=state.serve.timeout,
         services=sorted(state.policy.allowed),
     )

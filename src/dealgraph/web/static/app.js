@@ -1,19 +1,36 @@
-// The query page: load examples, run queries against /sparql, show results as a table.
+// The query page: the editor, runs against /sparql, results as a readable, sortable table
+// (labels shown, IRIs one hover away), the query history in Back/Forward.
 (function () {
   "use strict";
-  // The prefix table and the /id/ link mapping come from the server (dealgraph.namespaces).
+  // The prefix table, the /id/ link mapping and the ontology's terms come from the server.
   const VOCABULARY = JSON.parse(document.getElementById("vocabulary-data").textContent || "{}");
   const PREFIXES = Object.fromEntries(
     Object.entries(VOCABULARY.prefixes || {}).map(([p, ns]) => [p + ":", ns]));
   const LOCAL = Object.entries(VOCABULARY.local || {});
+  const RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label";
   const form = document.getElementById("query-form");
-  const editor = document.getElementById("query");
+  const textarea = document.getElementById("query");
   const status = document.getElementById("status");
   const errorBox = document.getElementById("error");
+  const meta = document.getElementById("result-meta");
   const results = document.getElementById("results");
   const downloads = document.getElementById("downloads");
   const runButton = document.getElementById("run");
   const examples = JSON.parse(document.getElementById("examples-data").textContent || "[]");
+
+  // The CodeMirror editor when its bundle loaded, else the plain textarea.
+  const editor = window.DealgraphEditor
+    ? window.DealgraphEditor.create(textarea, {
+      prefixes: VOCABULARY.prefixes || {}, terms: VOCABULARY.terms || [], onRun: () => run(true),
+    })
+    : {
+      getValue: () => textarea.value,
+      setValue: text => { textarea.value = text; },
+      focus: () => textarea.focus(),
+      markError: () => {},
+      clearError: () => {},
+    };
+  window.dealgraphEditor = editor;  // for tests and for people scripting the page
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -23,7 +40,9 @@
   }
 
   function shorten(iri) {
-    for (const [p, ns] of Object.entries(PREFIXES)) if (iri.startsWith(ns)) return p + iri.slice(ns.length);
+    for (const [p, ns] of Object.entries(PREFIXES)) {
+      if (iri.startsWith(ns) && iri.length > ns.length) return p + iri.slice(ns.length);
+    }
     return iri;
   }
 
@@ -34,34 +53,100 @@
     return iri;
   }
 
+  // --- results ------------------------------------------------------------------------------
   function cell(term) {
     const td = el("td");
     if (!term) return td;
     if (term.type === "uri") {
       const href = link(term.value);
-      const a = el("a", { href: href, title: term.value }, shorten(term.value));
+      const a = el("a", { href: href, title: term.value, "data-iri": term.value }, shorten(term.value));
       if (!href.startsWith("/")) { a.className = "external"; a.rel = "noopener"; }
       td.appendChild(a);
+      td.dataset.sort = shorten(term.value).toLowerCase();
     } else if (term.type === "bnode") {
       td.appendChild(el("span", { class: "muted" }, "_:" + term.value));
+      td.dataset.sort = term.value;
     } else {
       td.className = "literal";
       td.appendChild(el("span", { class: "lit" }, term.value));
       const tag = term["xml:lang"] || (term.datatype ? shorten(term.datatype) : "");
       if (tag) { td.appendChild(document.createTextNode(" ")); td.appendChild(el("span", { class: "tag" }, tag)); }
+      const number = Number(term.value);
+      td.dataset.sort = term.value.toLowerCase();
+      if (term.value.trim() !== "" && !Number.isNaN(number)) td.dataset.number = String(number);
     }
     return td;
+  }
+
+  function sortBy(tableNode, column, button) {
+    const th = button.parentNode;
+    const ascending = th.getAttribute("aria-sort") !== "ascending";
+    tableNode.querySelectorAll("thead th").forEach(h => h.removeAttribute("aria-sort"));
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    const body = tableNode.tBodies[0];
+    const rows = Array.from(body.rows);
+    const key = row => row.cells[column];
+    const numeric = rows.every(r => !key(r).dataset.sort || key(r).dataset.number !== undefined);
+    rows.sort((a, b) => {
+      const x = key(a), y = key(b);
+      let order;
+      if (numeric) order = Number(x.dataset.number || 0) - Number(y.dataset.number || 0);
+      else order = (x.dataset.sort || "").localeCompare(y.dataset.sort || "", undefined, { numeric: true });
+      return ascending ? order : -order;
+    });
+    rows.forEach(r => body.appendChild(r));
   }
 
   function table(vars, rows) {
     const t = el("table", { class: "results" });
     const head = el("tr");
-    vars.forEach(v => head.appendChild(el("th", {}, v)));
+    vars.forEach((v, index) => {
+      const th = el("th", { scope: "col" });
+      const button = el("button", { type: "button", class: "sort", title: "Sort by " + v }, v);
+      button.addEventListener("click", () => sortBy(t, index, button));
+      th.appendChild(button);
+      head.appendChild(th);
+    });
     t.appendChild(el("thead")).appendChild(head);
     const body = el("tbody");
     rows.forEach(row => { const tr = el("tr"); vars.forEach(v => tr.appendChild(cell(row[v]))); body.appendChild(tr); });
     t.appendChild(body);
     return t;
+  }
+
+  // Replace prefixed names by labels (rdfs:label, English first), the IRI staying in the tooltip.
+  async function addLabels(container) {
+    const links = Array.from(container.querySelectorAll("a[data-iri]"));
+    const iris = Array.from(new Set(links.map(a => a.dataset.iri))).filter(i => !/[<>"{}|^`\\\s]/.test(i));
+    const labels = {};
+    for (let i = 0; i < iris.length; i += 200) {
+      const values = iris.slice(i, i + 200).map(iri => "<" + iri + ">").join(" ");
+      const query = "SELECT ?s ?l WHERE { VALUES ?s { " + values + " } ?s <" + RDFS_LABEL + "> ?l }";
+      try {
+        const response = await fetch("/sparql", {
+          method: "POST",
+          headers: { "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json" },
+          body: query,
+        });
+        if (!response.ok) return;
+        const data = await response.json();
+        for (const b of data.results.bindings) {
+          const lang = b.l["xml:lang"] || "";
+          const rank = lang === "en" ? 3 : lang === "fr" ? 2 : 1;
+          if (!labels[b.s.value] || labels[b.s.value].rank < rank) labels[b.s.value] = { text: b.l.value, rank: rank };
+        }
+      } catch (err) {
+        return;  // labels are a comfort: the prefixed names stay
+      }
+    }
+    links.forEach(a => {
+      const label = labels[a.dataset.iri];
+      if (!label) return;
+      a.textContent = label.text;
+      a.title = shorten(a.dataset.iri) + "\n" + a.dataset.iri;
+      a.classList.add("labelled");
+      a.parentNode.dataset.sort = label.text.toLowerCase();
+    });
   }
 
   // N-Triples, one triple a line, as SPARQL JSON terms: enough to tabulate CONSTRUCT results.
@@ -88,24 +173,54 @@
     return rows;
   }
 
+  // The LIMIT of the outermost query (the last one in the text, comments and strings aside).
+  function queryLimit(query) {
+    const bare = query.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*/g, " ");
+    const matches = Array.from(bare.matchAll(/\bLIMIT\s+(\d+)/gi));
+    return matches.length ? Number(matches[matches.length - 1][1]) : null;
+  }
+
+  function showCount(count, noun, seconds, query) {
+    meta.textContent = "";
+    const line = el("p", { class: "count", id: "row-count" },
+      count + " " + noun + (count === 1 ? "" : "s") + " in " + seconds + " s");
+    meta.appendChild(line);
+    const limit = queryLimit(query);
+    if (limit !== null && count >= limit) {
+      meta.appendChild(el("p", { class: "warning", id: "limit-warning", role: "note" },
+        "LIMIT " + limit + " cut the answer: there may be more " + noun + "s. Raise or remove the LIMIT to see them all."));
+    }
+  }
+
   function setDownloads(query, isGraph) {
     downloads.textContent = "";
-    const formats = isGraph ? [["Turtle", "turtle"], ["N-Triples", "ntriples"], ["JSON-LD", "jsonld"]]
-      : [["CSV", "csv"], ["JSON", "json"], ["TSV", "tsv"]];
+    const formats = isGraph ? [["Turtle", "turtle", "ttl"], ["N-Triples", "ntriples", "nt"], ["JSON-LD", "jsonld", "jsonld"], ["RDF/XML", "rdfxml", "rdf"]]
+      : [["CSV", "csv", "csv"], ["TSV", "tsv", "tsv"], ["JSON", "json", "srj.json"], ["XML", "xml", "srx.xml"]];
     downloads.appendChild(document.createTextNode("Download: "));
-    formats.forEach(([label, fmt]) => {
-      const a = el("a", { href: "/sparql?" + new URLSearchParams({ query: query, format: fmt }), download: "results." + fmt }, label);
+    formats.forEach(([label, fmt, ext]) => {
+      const a = el("a", { href: "/sparql?" + new URLSearchParams({ query: query, format: fmt }), download: "dealgraph-results." + ext }, label);
       a.className = "download";
       downloads.appendChild(a);
     });
   }
 
-  async function run() {
-    const query = editor.value;
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    // "query:3:12: SPARQL syntax error: …" marks line 3, column 12 in the editor.
+    const m = message.match(/query:(\d+):(\d+): (.*)/);
+    if (m) editor.markError(Number(m[1]), Number(m[2]), m[3]);
+  }
+
+  // --- running ------------------------------------------------------------------------------
+  async function run(record) {
+    const query = editor.getValue();
     errorBox.hidden = true; errorBox.textContent = "";
-    results.textContent = ""; downloads.textContent = "";
+    editor.clearError();
+    results.textContent = ""; downloads.textContent = ""; meta.textContent = "";
     status.textContent = "Running…"; runButton.disabled = true;
-    history.replaceState(null, "", "/?" + new URLSearchParams({ query: query }));
+    const url = "/?" + new URLSearchParams({ query: query });
+    if (record && location.pathname + location.search !== url) history.pushState({ query: query }, "", url);
     const started = performance.now();
     try {
       const response = await fetch("/sparql", {
@@ -115,61 +230,92 @@
       });
       const text = await response.text();
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      status.textContent = "";
       if (!response.ok) {
-        status.textContent = "";
-        errorBox.textContent = "Error " + response.status + ": " + text;
-        errorBox.hidden = false;
+        showError("Error " + response.status + ": " + text.trim());
         return;
       }
       const type = response.headers.get("Content-Type") || "";
       if (type.startsWith("application/n-triples")) {
         const rows = parseNTriples(text);
         results.appendChild(table(["subject", "predicate", "object"], rows));
-        status.textContent = rows.length + " triple" + (rows.length === 1 ? "" : "s") + " in " + seconds + " s";
+        showCount(rows.length, "triple", seconds, query);
         setDownloads(query, true);
+        addLabels(results);
         return;
       }
       const data = JSON.parse(text);
       if ("boolean" in data) {
         results.appendChild(el("p", { class: "boolean" }, "Answer: " + (data.boolean ? "yes (true)" : "no (false)")));
-        status.textContent = "in " + seconds + " s";
+        meta.appendChild(el("p", { class: "count", id: "row-count" }, "in " + seconds + " s"));
       } else {
         const rows = data.results.bindings;
         results.appendChild(table(data.head.vars || [], rows));
-        status.textContent = rows.length + " result" + (rows.length === 1 ? "" : "s") + " in " + seconds + " s";
+        showCount(rows.length, "row", seconds, query);
+        addLabels(results);
       }
       setDownloads(query, false);
     } catch (err) {
       status.textContent = "";
-      errorBox.textContent = "Could not run the query: " + err;
-      errorBox.hidden = false;
+      showError("Could not run the query: " + err);
     } finally {
       runButton.disabled = false;
     }
   }
 
-  form.addEventListener("submit", event => { event.preventDefault(); run(); });
-  editor.addEventListener("keydown", event => {
-    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); run(); }
+  form.addEventListener("submit", event => { event.preventDefault(); run(true); });
+  textarea.addEventListener("keydown", event => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); run(true); }
   });
   document.querySelectorAll("button.example").forEach(button => {
     button.addEventListener("click", () => {
       document.querySelectorAll("button.example.active").forEach(b => b.classList.remove("active"));
       button.classList.add("active");
-      editor.value = examples[Number(button.dataset.index)].text;
+      editor.setValue(examples[Number(button.dataset.index)].text);
       editor.focus();
-      editor.setSelectionRange(0, 0);
-      editor.scrollTop = 0;
     });
   });
   document.querySelectorAll("a.class-link").forEach(a => {
     a.addEventListener("click", event => {
       event.preventDefault();
-      editor.value = "PREFIX rdfs: <" + PREFIXES["rdfs:"] + ">\n\nSELECT ?resource ?label WHERE {\n  ?resource a <" +
-        a.dataset.iri + "> .\n  OPTIONAL { ?resource rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), \"en\")) }\n} ORDER BY ?resource LIMIT 200";
-      run();
+      editor.setValue(new URL(a.href).searchParams.get("query"));
+      window.scrollTo(0, 0);
+      run(true);
     });
   });
+  // Back and Forward go through the queries run, as they go through pages.
+  window.addEventListener("popstate", () => {
+    const query = new URLSearchParams(location.search).get("query");
+    if (query) { editor.setValue(query); run(false); }
+  });
   const initial = new URLSearchParams(location.search).get("query");
-  if (initial) { editor.value = initial; run(); }
+  if (initial) { editor.setValue(initial); history.replaceState({ query: initial }, "", location.href); run(false); }
+
+  // --- the timeline picture -----------------------------------------------------------------
+  // Its links stay clickable but leave the Tab order (dozens of stops in a row otherwise);
+  // keyboard users get them as one collapsible list instead.
+  const picture = document.getElementById("timeline-picture");
+  const linkList = document.getElementById("timeline-links");
+  function tameTimeline() {
+    const doc = picture && picture.contentDocument;
+    if (!doc) return;
+    const seen = new Map();
+    doc.querySelectorAll("a").forEach(a => {
+      a.setAttribute("tabindex", "-1");
+      const href = a.getAttribute("href") || a.getAttributeNS("http://www.w3.org/1999/xlink", "href");
+      if (!href || seen.has(href)) return;
+      const title = a.querySelector("title");
+      const text = (title ? title.textContent : a.textContent || href).trim().split("\n")[0];
+      seen.set(href, text || href);
+    });
+    if (!seen.size || !linkList) return;
+    const ul = linkList.querySelector("ul");
+    ul.textContent = "";
+    seen.forEach((text, href) => { const li = el("li"); li.appendChild(el("a", { href: href }, text)); ul.appendChild(li); });
+    linkList.hidden = false;
+  }
+  if (picture) {
+    picture.addEventListener("load", tameTimeline);
+    if (picture.contentDocument && picture.contentDocument.readyState === "complete") tameTimeline();
+  }
 })();

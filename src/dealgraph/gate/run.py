@@ -1,0 +1,166 @@
+"""Run the compiled shapes on a pyoxigraph store: the gate as SPARQL, with pyshacl's report.
+
+The store holds what pyshacl would be given as its data graph (facts, inferred and derived
+triples, the ontology), in its default graph or in named graphs read as their union. The
+result is the same :class:`~dealgraph.validate.ValidationReport` pyshacl's path makes: the
+same results (focus node, node shape, path, message, severity, value, files) and an
+``sh:ValidationReport`` graph for the Turtle report.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import pyoxigraph as ox
+from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..validate import SEVERITY_ORDER, ValidationReport, ViolationResult, node_shapes
+from .compile import Check, compile_shapes
+
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+
+
+def gate(
+    store: ox.Store,
+    shapes: Graph,
+    defined_in: dict[str, list[str]],
+    checks: list[Check] | None = None,
+    union: bool = True,
+) -> ValidationReport:
+    """Check the triples of *store* against *shapes*; *checks* when already compiled.
+
+    With *union*, the default graph of every query is the union of the store's graphs.
+    """
+    started = time.perf_counter()
+    checks = compile_shapes(shapes) if checks is None else checks
+    found: list[tuple[Check, ViolationResult]] = []
+    for check in checks:
+        solutions = store.query(check.query, use_default_graph_as_union=union)
+        names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
+        for solution in solutions:
+            found.append((check, _result(check, solution, names, defined_in)))
+    found.sort(key=lambda item: _order(item[1]))
+    results = [r for _, r in found]
+    return ValidationReport(
+        conforms=not any(r.severity == "Violation" for r in results),
+        results=results,
+        graph=report_graph(found, shapes),
+        shapes=node_shapes(shapes),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _order(result: ViolationResult) -> tuple:
+    return (
+        SEVERITY_ORDER.get(result.severity, 3),
+        result.focus_node,
+        result.shape,
+        result.path,
+        result.message,
+    )
+
+
+def _result(
+    check: Check, solution: ox.QuerySolution, names: list[str], defined_in: dict[str, list[str]]
+) -> ViolationResult:
+    focus = solution["this"]
+    value = solution["value"] if "value" in names else None
+    if value is None and check.value_is_focus:
+        value = focus
+    messages = check.messages
+    if check.templated:
+        bound = {n: _text(solution[n]) for n in names if solution[n] is not None}
+        messages = tuple(
+            _PLACEHOLDER.sub(lambda m: bound.get(m.group(1), m.group(0)), m) for m in messages
+        )
+    focus_text = _text(focus)
+    prop = check.source_shape
+    return ViolationResult(
+        focus_node=focus_text,
+        shape=check.shape,
+        path=check.path,
+        message=" / ".join(sorted(messages)) or "(no message)",
+        severity=check.severity,
+        value=_text(value) if value is not None else None,
+        files=list(defined_in.get(focus_text, [])),
+        constraint=check.constraint,
+        property_shape=str(prop) if isinstance(prop, URIRef) and check.path else "",
+    )
+
+
+def _text(term: object) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value  # type: ignore[attr-defined]
+
+
+def report_graph(found: list[tuple[Check, ViolationResult]], shapes: Graph) -> Graph:
+    """An ``sh:ValidationReport`` of *found*, as pyshacl writes one."""
+    graph = Graph()
+    for prefix, namespace in shapes.namespace_manager.namespaces():
+        graph.namespace_manager.bind(prefix, namespace, override=False)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    conforms = not any(r.severity == "Violation" for _, r in found)
+    graph.add((report, SH.conforms, Literal(conforms)))
+    for check, result in found:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, _term_of(result.focus_node)))
+        graph.add((node, SH.resultSeverity, SH[result.severity]))
+        graph.add((node, SH.sourceShape, check.source_shape))
+        graph.add((node, SH.sourceConstraintComponent, URIRef(check.constraint)))
+        graph.add((node, SH.resultMessage, Literal(result.message)))
+        if result.value is not None:
+            graph.add((node, SH.value, _term_of(result.value)))
+        if check.path_node is not None:
+            graph.add((node, SH.resultPath, check.path_node))
+            _copy_tree(shapes, check.path_node, graph)
+    return graph
+
+
+def _term_of(text: str) -> Node:
+    """The report's node for a result's text (an IRI, a blank node, else a literal's form)."""
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    if re.match(r"^[a-z][a-z0-9+.-]*:\S*$", text):
+        return URIRef(text)
+    return Literal(text)
+
+
+def _copy_tree(source: Graph, node: Node, target: Graph) -> None:
+    """Copy the triples of blank node *node* (a path or a list) and of the blank nodes below."""
+    if not isinstance(node, BNode):
+        return
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        _copy_tree(source, o, target)
+
+
+def store_of(*graphs: Graph) -> ox.Store:
+    """An in-memory store holding the triples of *graphs* in its default graph, blank node
+    ids kept (so that results name the same nodes as the rdflib graphs)."""
+    store = ox.Store()
+    store.extend(
+        ox.Quad(ox_term(s), ox_term(p), ox_term(o))  # type: ignore[arg-type]
+        for graph in graphs
+        for s, p, o in graph
+    )
+    return store
+
+
+def ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term of an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
