@@ -51,7 +51,6 @@ AGREEMENT_CLASSES = ("Agreement", "Agreement", "Agreement", "Consent", "Memorand
 CERTAINTY = ("OfficiallyAnnounced", "Reported", "UnderConsideration")
 QUALIFIERS = ("Exact", "Approximate", "AtLeast", "UpTo")
 PRECISION = ("YearPrecision", "MonthPrecision", "DayPrecision")
-SUBJECTS = 500  # products that rights cover
 EVIDENCE_PER_ARTICLE = 40
 WORDS = [
     "accord", "partenariat", "droits", "exclusivité", "modèles", "infrastructure", "capacité",
@@ -106,10 +105,13 @@ class _Writer:
 class _Generator:
     """Builds the graph deal by deal until the triple target is reached."""
 
-    def __init__(self, writer: _Writer, seed: int, companies: int, texts: Path | None) -> None:
+    def __init__(
+        self, writer: _Writer, seed: int, companies: int, products: int, texts: Path | None
+    ) -> None:
         self.w = writer
         self.rng = random.Random(seed)
         self.n_companies = companies
+        self.n_products = products
         self.texts = texts
         self.evidence = 0
         self.articles = 0
@@ -183,7 +185,7 @@ class _Generator:
             self.w.add(co, DG + "noWikidataItem", _lit("A synthetic company."))
             if i % 3 == 0:
                 self.w.add(co, RDFS + "comment", _lit(self._quote(), "en"))
-        for i in range(1, SUBJECTS + 1):
+        for i in range(1, self.n_products + 1):
             product = f"{ID}product/syn-{i}"
             self.w.add(product, RDF_TYPE, DG + "Product")
             self.w.add(product, RDFS + "label", _lit(f"Product {i}", "en"))
@@ -300,7 +302,8 @@ class _Generator:
                 self.w.add(rt, DG + "holder", holder)
                 self.w.add(rt, DG + "grantor", grantor)
                 self.w.add(rt, DG + "grantedBy", ag)
-                self.w.add(rt, DG + "subjectMatter", f"{ID}product/syn-{self.rng.randint(1, 500)}")
+                product = self.rng.randint(1, self.n_products)
+                self.w.add(rt, DG + "subjectMatter", f"{ID}product/syn-{product}")
                 self.w.add(rt, DG + "scope", _lit(self._quote(), "en"))
                 self.w.add(rt, DG + "expiryCondition", self._trigger(grantor, signed))
                 self.w.add(rt, DG + "certainty", DG + self.rng.choice(CERTAINTY))
@@ -349,9 +352,10 @@ def generate(
     if texts is not None:
         texts.mkdir(parents=True, exist_ok=True)
     companies = max(20, target_triples // 2000)
+    products = max(10, min(500, target_triples // 400))  # subject matter that rights cover
     with path.open("w", encoding="utf-8") as out:
         writer = _Writer(out)
-        gen = _Generator(writer, seed, companies, texts)
+        gen = _Generator(writer, seed, companies, products, texts)
         gen.write_companies()
         deals = 0
         while writer.count < target_triples:

@@ -147,8 +147,9 @@ def test_other_rdf_formats_are_loaded(project: Settings) -> None:
     write(
         project,
         "data/extra/two.trig",
-        "<https://w3id.org/dealgraph/graph/x> { <https://w3id.org/dealgraph/id/b> "
-        '<https://w3id.org/dealgraph/ontology#name> "B" . }\n',
+        '<https://w3id.org/dealgraph/id/b> <https://w3id.org/dealgraph/ontology#name> "B" .\n'
+        "<http://example.org/g> { <https://w3id.org/dealgraph/id/d> "
+        '<https://w3id.org/dealgraph/ontology#name> "D" . }\n',
     )
     write(
         project,
@@ -158,7 +159,8 @@ def test_other_rdf_formats_are_loaded(project: Settings) -> None:
     )
     sources = load(project)
     names = {str(o) for o in sources.data.objects(None, DG.name)}
-    assert {"A", "B", "C"} <= names
+    assert {"A", "B", "C"} <= names and "D" not in names  # a named graph stays apart
+    assert {str(o) for o in sources.named["http://example.org/g"].objects(None, DG.name)} == {"D"}
     assert sources.defined_in[str(ID.c)] == ["data/extra/three.jsonld"]
 
 

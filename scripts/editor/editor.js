@@ -76,8 +76,14 @@ function create(textarea, options) {
     markError(line, column, message) {
       const doc = view.state.doc;
       const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
-      const from = Math.min(l.from + Math.max(column - 1, 0), l.to);
-      const to = from < l.to ? from + 1 : from;
+      let from = Math.min(l.from + Math.max(column - 1, 0), l.to);
+      let to = from < l.to ? from + 1 : from;
+      // An undeclared prefix is reported just after its name: mark the name itself.
+      if (/undeclared prefix/.test(message)) {
+        let start = from - l.from;
+        while (start > 0 && /[\w:.-]/.test(l.text[start - 1])) start--;
+        if (l.from + start < from) { to = from; from = l.from + start; }
+      }
       view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message }]));
       view.dispatch({ selection: { anchor: from }, scrollIntoView: true });
     },

@@ -20,13 +20,10 @@ import pyoxigraph as ox
 import typer
 
 from .errors import EXIT_UNUSABLE, EXIT_VIOLATIONS, DealgraphError, ValidationFailed
-from .intime.asof import rights_in_force
-from .intime.diff import diff
-from .intime.periods import parse_day
-from .intime.text import asof_table, diff_table
 from .namespaces import PREFIXES, WIKIDATA_QUERY_SERVICE, shorten
 from .settings import ServeSettings, Settings
 from .store import BuildInfo, StoreNotPublishedError, current_info, open_published
+from .text_table import table
 
 if TYPE_CHECKING:
     from .wikidata.candidates import Candidate
@@ -384,7 +381,10 @@ def _gated_build(settings: Settings) -> BuildInfo:
 
 def _current_build(settings: Settings) -> BuildInfo:
     """The build last published in the store (``--no-build``)."""
-    info = current_info(settings.store_dir)
+    try:
+        info = current_info(settings.store_dir)
+    except DealgraphError as error:  # a damaged build.json: one sentence, no traceback
+        _fail(error)
     if info is None:
         _fail(f"no published store in {settings.store_dir}: run 'dealgraph build' first")
     return info
@@ -538,6 +538,10 @@ def asof_command(
     root: RootOption = None,
 ) -> None:
     """The rights in force on DATE (no AGI assumed); builds first if the sources changed."""
+    from .intime.asof import rights_in_force
+    from .intime.periods import parse_day
+    from .intime.text import asof_table
+
     settings = _settings(ctx, root, store)
     try:
         when = parse_day(day)
@@ -564,6 +568,9 @@ def diff_command(
     root: RootOption = None,
 ) -> None:
     """The rights kept, ended, new and revised from FROM to TO (an agreement: its first day)."""
+    from .intime.diff import diff
+    from .intime.text import diff_table
+
     settings = _settings(ctx, root, store)
     try:
         result = diff(_published_store(settings), start, end)
@@ -630,7 +637,7 @@ def _echo_candidates(found: list[Candidate], indent: str = "") -> None:
         typer.echo(f"{indent}(no item has this name as label or alias)")
         return
     rows = [[c.qid, c.label, c.description, f"{c.score:g}"] for c in found]
-    for line in _table(["qid", "label", "description", "score"], rows).splitlines():
+    for line in table(["qid", "label", "description", "score"], rows).splitlines():
         typer.echo(indent + line)
 
 
@@ -682,7 +689,7 @@ def _print_table(answer: dict) -> None:
         return
     variables = answer["head"]["vars"]
     rows = [[_cell(row.get(v)) for v in variables] for row in answer["results"]["bindings"]]
-    sys.stdout.write(_table(variables, rows))
+    sys.stdout.write(table(variables, rows))
     _note(f"{len(rows)} row{'s' * (len(rows) != 1)}")
 
 
@@ -696,18 +703,6 @@ def _cell(term: dict | None) -> str:
         return f"_:{term['value']}"
     lang = term.get("xml:lang")
     return f"{term['value']}@{lang}" if lang else term["value"]
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """An aligned plain-text table with a header rule."""
-    rows = [[cell.replace("\n", " ") for cell in row] for row in rows]
-    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

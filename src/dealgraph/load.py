@@ -17,6 +17,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import SourceError
+from .namespaces import GRAPH_BASE
 from .settings import Settings
 
 # File suffix -> (pyoxigraph format, name used in messages)
@@ -60,6 +61,9 @@ class Sources:
     defined_in: dict[str, list[str]] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Named graphs that data files (TriG, N-Quads) keep: graph IRI -> its triples, published
+    # as they stand (neither reasoned over nor validated: they are not dealgraph's facts).
+    named: dict[str, Graph] = field(default_factory=dict)
 
 
 def load(settings: Settings) -> Sources:
@@ -84,10 +88,12 @@ def load(settings: Settings) -> Sources:
     typed: dict[str, list[str]] = defaultdict(list)
     anywhere: dict[str, list[str]] = defaultdict(list)
     lines: dict[str, dict[str, int]] = defaultdict(dict)
+    named: dict[str, Graph] = defaultdict(Graph)
     for path in ontology_files + data_files:
         rel = _rel(root, path)
         file_lines: dict[str, int] = {}
-        graph = _parse_into(Graph(), root, path, file_lines)
+        keeps = named if path.is_relative_to(settings.data_dir) else None
+        graph = _parse_into(Graph(), root, path, file_lines, keeps)
         for subject, line in file_lines.items():
             lines[subject][rel] = line
         for subject in set(graph.subjects(RDF.type, None)):
@@ -119,6 +125,7 @@ def load(settings: Settings) -> Sources:
         defined_in=defined_in,
         files=tuple(_rel(root, p) for p in ontology_files + data_files + shape_files),
         lines=dict(lines),
+        named=dict(named),
     )
 
 
@@ -134,6 +141,13 @@ def _rdf_files(root: Path, folder: Path) -> list[Path]:
     if not files:
         kinds = ", ".join(FORMATS)
         raise SourceError(f"{_rel(root, folder)}/ holds no RDF file ({kinds})")
+    inside = root.resolve()
+    for path in files:
+        if not path.resolve().is_relative_to(inside):  # a symbolic link out of the project
+            raise SourceError(
+                f"{_rel(root, path)}: refused, it is a symbolic link to a file outside the "
+                "project; copy the file into the project instead"
+            )
     return files
 
 
@@ -144,9 +158,18 @@ def _rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _parse_into(graph: Graph, root: Path, path: Path, lines: dict[str, int] | None = None) -> Graph:
-    """Parse *path* and add its triples (of every graph it names) to *graph*; when *lines* is
-    given, record in it the line where each subject's first statement starts."""
+def _parse_into(
+    graph: Graph,
+    root: Path,
+    path: Path,
+    lines: dict[str, int] | None = None,
+    named: dict[str, Graph] | None = None,
+) -> Graph:
+    """Parse *path* and add its triples to *graph*; when *lines* is given, record in it the
+    line where each subject's first statement starts. Triples in a named graph go to
+    ``named[graph IRI]`` when *named* is given (data files), else to *graph* too; a named
+    graph under dealgraph's own graph IRIs (``graph/asserted``, ``graph/inferred``, …) is
+    refused with the file and line that names it."""
     rel = _rel(root, path)
     fmt, fmt_name = FORMATS[path.suffix]
     text = _read_text(path, rel)
@@ -154,9 +177,17 @@ def _parse_into(graph: Graph, root: Path, path: Path, lines: dict[str, int] | No
         # Fresh blank node ids per file, so that _:b in two files are two nodes.
         parser = ox.parse(text, format=fmt, rename_blank_nodes=True)
         for quad in parser:
-            graph.add(
-                (_term(quad.subject, rel), _term(quad.predicate, rel), _term(quad.object, rel))
-            )
+            triple = (
+                _term(quad.subject, rel), _term(quad.predicate, rel), _term(quad.object, rel)
+            )  # fmt: skip
+            target = graph
+            if isinstance(quad.graph_name, ox.NamedNode):
+                name = quad.graph_name.value
+                if name.startswith(GRAPH_BASE):
+                    raise SourceError(_reserved_graph_message(rel, text, name))
+                if named is not None:
+                    target = named.setdefault(name, Graph())
+            target.add(triple)
     except SyntaxError as error:
         raise SourceError(_syntax_message(rel, fmt_name, error)) from None
     # Keep the file's prefixes: reports and serialisations read better with them.
@@ -167,6 +198,17 @@ def _parse_into(graph: Graph, root: Path, path: Path, lines: dict[str, int] | No
     if lines is not None:
         lines.update(_statement_lines(text, prefixes, {str(s) for s in graph.subjects()}))
     return graph
+
+
+def _reserved_graph_message(rel: str, text: str, name: str) -> str:
+    """``file:line: …`` for a quad in one of dealgraph's own named graphs."""
+    local = name[len(GRAPH_BASE) :]
+    found = re.search(rf"<{re.escape(name)}>|:{re.escape(local)}\b", text)
+    line = text.count("\n", 0, found.start()) + 1 if found else 1
+    return (
+        f"{rel}:{line}: the named graph <{name}> is reserved for what dealgraph builds; "
+        "give the data its own graph IRI (or none)"
+    )
 
 
 def _statement_lines(text: str, prefixes: dict[str, str], subjects: set[str]) -> dict[str, int]:

@@ -54,16 +54,16 @@ NAMESPACES = {"DG": "dg", "ID": "id", "PROV": "prov", "OA": "oa", "WD": "wd"}
 def __getattr__(name: str) -> Any:
     """rdflib terms (DG, ID, …, GRAPH, ONTOLOGY_GRAPH, …), made on first use so that code
     that only needs the strings above (the query engine, its workers) never imports rdflib."""
+    if name not in NAMESPACES and name not in NAMED_GRAPHS and name != "GRAPH":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")  # e.g. __path__
     from rdflib import Namespace, URIRef
 
     if name in NAMESPACES:
         value: Any = Namespace(PREFIXES[NAMESPACES[name]])
     elif name == "GRAPH":
         value = Namespace(GRAPH_BASE)
-    elif name in NAMED_GRAPHS:
-        value = URIRef(GRAPH_BASE + NAMED_GRAPHS[name])
     else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = URIRef(GRAPH_BASE + NAMED_GRAPHS[name])
     globals()[name] = value
     return value
 

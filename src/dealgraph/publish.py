@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +13,11 @@ import pyoxigraph
 from rdflib import Graph
 
 from . import __version__
-from .store import BUILDS_FOLDER, CURRENT_LINK, INFO_FILE, OXIGRAPH_FOLDER, BuildInfo
+from .store import BUILDS_FOLDER, CURRENT_LINK, INFO_FILE, OXIGRAPH_FOLDER, BuildInfo, StoreError
 
 KEEP_BUILDS = 3  # older builds may still be open in a running server for a moment
+PARTIAL = ".partial-"  # a build being written; never served, never counted
+STALE_PARTIAL_SECONDS = 3600
 
 
 def publish(
@@ -25,18 +28,25 @@ def publish(
 ) -> BuildInfo:
     """Write *graphs* (named graph IRI -> triples) as a new build and make it the current one.
 
-    Everything is written under a fresh ``builds/<id>`` folder first; only when that is
-    complete does the ``current`` link move, by an atomic rename. If anything fails before,
-    the fresh folder is removed and the build being served is untouched.
+    Everything is written under a hidden ``builds/.partial-<id>`` folder first, renamed to
+    ``builds/<id>`` once complete; only then does the ``current`` link move, by an atomic
+    rename. If anything fails before, the partial folder is removed and the build being
+    served is untouched; one left by a killed build is never counted as a build (and is
+    removed by a later publish). A store folder that cannot be written is a
+    :class:`StoreError`.
     """
     builds = store_dir / BUILDS_FOLDER
-    builds.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
     build_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    partial = builds / f"{PARTIAL}{build_id}"
     build_dir = builds / build_id
     try:
-        build_dir.mkdir()
-        store = pyoxigraph.Store(str(build_dir / OXIGRAPH_FOLDER))
+        builds.mkdir(parents=True, exist_ok=True)
+        partial.mkdir()
+    except OSError as error:
+        raise StoreError(f"cannot write the store in {store_dir}: {error.strerror}") from None
+    try:
+        store = pyoxigraph.Store(str(partial / OXIGRAPH_FOLDER))
         counts: dict[str, int] = {}
         for graph_iri, graph in graphs.items():
             data = graph.serialize(format="nt", encoding="utf-8")
@@ -57,10 +67,16 @@ def publish(
             timings=dict(timings or {}),
             dealgraph_version=__version__,
         )
-        (build_dir / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
+        (partial / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
+        os.rename(partial, build_dir)
         _switch_current(store_dir, build_dir)
-    except BaseException:
+    except BaseException as error:
+        shutil.rmtree(partial, ignore_errors=True)
         shutil.rmtree(build_dir, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise StoreError(
+                f"cannot write the store in {store_dir}: {error.strerror or error}"
+            ) from None
         raise
     _prune(store_dir, keep=build_dir)
     return info
@@ -74,8 +90,21 @@ def _switch_current(store_dir: Path, build_dir: Path) -> None:
 
 
 def _prune(store_dir: Path, keep: Path) -> None:
-    """Remove all but the newest KEEP_BUILDS builds; never the one just published."""
-    builds = sorted((store_dir / BUILDS_FOLDER).iterdir(), key=lambda p: p.name, reverse=True)
-    for old in builds[KEEP_BUILDS:]:
+    """Remove all but the newest KEEP_BUILDS complete builds (never the one just published),
+    and partial folders that killed builds left over an hour ago."""
+    folders = list((store_dir / BUILDS_FOLDER).iterdir())
+    complete = [p for p in folders if not p.name.startswith(".") and (p / INFO_FILE).is_file()]
+    for old in sorted(complete, key=lambda p: p.name, reverse=True)[KEEP_BUILDS:]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
+    stale = time.time() - STALE_PARTIAL_SECONDS  # younger ones may be another build's
+    for leftover in folders:
+        if leftover.name.startswith(PARTIAL) and _mtime(leftover) < stale:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")

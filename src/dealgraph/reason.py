@@ -10,8 +10,10 @@ symmetric properties.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -101,12 +103,37 @@ def _run_hermit(world: owlready2.World, asserted: Graph) -> list[str]:
     world.get_ontology(_INPUT_ONTOLOGY).load(fileobj=source, format="ntriples")
     inferred = world.get_ontology(INFERRED_ONTOLOGY)
     chatter = io.StringIO()
-    with _private_tempdir(), contextlib.redirect_stderr(chatter), inferred:
+    with _private_tempdir(), _jvm_dies_with_us(), contextlib.redirect_stderr(chatter), inferred:
         # xsd:date, xsd:gYear… are outside the OWL 2 datatype map; HermiT would refuse them.
         owlready2.sync_reasoner_hermit(
             world, infer_property_values=True, debug=0, ignore_unsupported_datatypes=True
         )
     return [line for line in chatter.getvalue().splitlines() if line.strip()]
+
+
+def _die_with_parent() -> None:
+    """In the JVM's process, before Java starts: be killed when the build's process dies
+    (even by SIGKILL), so a killed build never leaves HermiT running (Linux only)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
+# Looked up here, in the parent: between fork and exec nothing may load libraries.
+_PRCTL = getattr(ctypes.CDLL(None), "prctl", None)
+
+
+@contextlib.contextmanager
+def _jvm_dies_with_us() -> Iterator[None]:
+    """Start owlready2's java subprocess with :func:`_die_with_parent`."""
+    kargs = owlready2.reasoning._subprocess_kargs  # owlready2's extra Popen arguments
+    had = "preexec_fn" in kargs
+    kargs.setdefault("preexec_fn", _die_with_parent)
+    try:
+        yield
+    finally:
+        if not had:
+            kargs.pop("preexec_fn", None)
 
 
 @contextlib.contextmanager

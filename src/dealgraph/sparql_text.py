@@ -153,9 +153,13 @@ def _analyse(text: str) -> QueryShape:
             shape.uses_volatile_function = True
         elif word == "SERVICE":
             j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "SILENT":
-                j += 1
             target = toks[j] if j < len(toks) else None
+            if target and target.kind == "word" and target.text.upper().startswith("SILENT"):
+                # The engine takes SILENT as soon as it reads the letters, even glued to a
+                # name (SILENT:x is SILENT then :x), so the target is what follows them.
+                rest = target.text[len("SILENT") :]
+                j += not rest
+                target = Token("word", rest) if rest else (toks[j] if j < len(toks) else None)
             shape.service_targets.append(_resolve_target(target, prefixes))
             i = j
         i += 1

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pyoxigraph
 
+from .errors import DealgraphError
+
 CURRENT_LINK = "current"
 BUILDS_FOLDER = "builds"
 INFO_FILE = "build.json"
@@ -23,6 +25,10 @@ OXIGRAPH_FOLDER = "oxigraph"
 
 class StoreNotPublishedError(FileNotFoundError):
     """There is no published build in the store folder yet."""
+
+
+class StoreError(DealgraphError):
+    """The store folder cannot be written, or a build in it is damaged (exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,15 @@ class BuildInfo:
 
     @classmethod
     def from_file(cls, path: Path) -> BuildInfo:
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
+        """The info in *path*; :class:`StoreError` when it is unreadable or not an info."""
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else type(error).__name__
+            raise StoreError(
+                f"the published build {path.parent.name} is damaged: its {INFO_FILE} cannot "
+                f"be read ({reason}); run 'dealgraph build' to publish a new one"
+            ) from None
 
 
 def source_digest(root: Path, files: list[Path]) -> str:

@@ -26,14 +26,14 @@ def test_click_example_run_and_see_rows(server, page, tmp_path):
     page.goto(server.url + "/")
     assert "Which companies are in the graph?" in page.content()
     page.click("button.example[data-name='01-companies']")
-    assert "dg:Company" in page.input_value("#query")
+    assert "dg:Company" in page.evaluate("window.dealgraphEditor.getValue()")
     page.click("#run")
     page.wait_for_selector("#results table tbody tr")
     rows = page.locator("#results table tbody tr")
     assert rows.count() == 3
     assert page.locator("#results a[href='/id/company/microsoft']").count() == 1
-    assert "3 results" in page.text_content("#status")
-    assert page.locator("#downloads a").count() == 3
+    assert page.text_content("#row-count").startswith("3 rows in ")
+    assert page.locator("#downloads a").count() == 4
     shot = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path)) / "query-page.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 0
@@ -41,8 +41,9 @@ def test_click_example_run_and_see_rows(server, page, tmp_path):
 
 def test_ctrl_enter_runs_and_errors_are_shown(server, page):
     page.goto(server.url + "/")
-    page.fill("#query", "SELECT * WHERE { ?s ?p }")
-    page.press("#query", "Control+Enter")
+    page.evaluate("window.dealgraphEditor.setValue('SELECT * WHERE { ?s ?p }')")
+    page.click(".cm-content")
+    page.keyboard.press("Control+Enter")
     page.wait_for_selector("#error:not([hidden])")
     assert "syntax error" in page.text_content("#error").lower()
 

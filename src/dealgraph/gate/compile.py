@@ -127,6 +127,12 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return checks
 
 
+def focus_query(shapes: Graph, shape: Node) -> str:
+    """A query selecting the focus nodes of *shape* (as ``?this``)."""
+    targets, prologue = _Compiler(shapes).targets(shape)
+    return f"{prologue}\nSELECT ?this WHERE {{ {targets} }}"
+
+
 def _targeted_shapes(shapes: Graph) -> list[Node]:
     found: set[Node] = set()
     for target in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
@@ -217,7 +223,9 @@ class _Compiler:
         for prop in sorted(self.g.objects(shape, SH.property), key=str):
             yield from self.property_checks(shape, prop, targets, prologue)
 
-    def property_checks(self, owner: Node, prop: Node, targets: str, prologue: str) -> Iterator[Check]:
+    def property_checks(
+        self, owner: Node, prop: Node, targets: str, prologue: str
+    ) -> Iterator[Check]:
         self.refuse_unknown(prop, node_shape=False)
         if self.g.value(prop, SH.deactivated) == Literal(True):
             return
@@ -277,7 +285,8 @@ class _Compiler:
             if param == SH.hasValue:
                 continue  # a count: checked above
             condition = self.value_condition(prop, param, "?value")
-            body = f"{{ SELECT DISTINCT ?this ?value WHERE {{ {targets} ?this {path} ?value }} }} FILTER (!({condition}))"
+            values = f"{{ SELECT DISTINCT ?this ?value WHERE {{ {targets} ?this {path} ?value }} }}"
+            body = f"{values} FILTER (!({condition}))"
             yield check(param, body, value=True)
 
     def sparql_check(
@@ -381,7 +390,9 @@ class _Compiler:
         g = self.g
         value = g.value(shape, param)
         if param == SH["class"]:
-            tests = [f"EXISTS {{ {v} {_TYPE_PATH} {self.term(c)} }}" for c in g.objects(shape, param)]
+            tests = [
+                f"EXISTS {{ {v} {_TYPE_PATH} {self.term(c)} }}" for c in g.objects(shape, param)
+            ]
             return " && ".join(tests)
         if param == SH.datatype:
             test = f"(isLiteral({v}) && DATATYPE({v}) = {self.term(value)}"

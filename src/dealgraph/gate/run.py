@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
+
 import pyoxigraph as ox
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -164,3 +166,17 @@ def ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def gate_graphs(
+    data: Graph,
+    inferred: Graph,
+    ontology: Graph,
+    shapes: Graph,
+    defined_in: dict[str, list[str]],
+) -> ValidationReport:
+    """The SPARQL gate on rdflib graphs: what :func:`dealgraph.validate.validate` (pyshacl)
+    checks, with the same arguments and the same report."""
+    started = time.perf_counter()
+    report = gate(store_of(data, inferred, ontology), shapes, defined_in)
+    return replace(report, seconds=time.perf_counter() - started)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..namespaces import INSTANCE_BASE
+from ..text_table import table
 from .asof import AsOf, Ref
 from .diff import Diff
 
@@ -48,17 +49,6 @@ def diff_table(result: Diff) -> str:
 def short(iri: str) -> str:
     """``right/…`` for an IRI of the dealgraph instance namespace, else the IRI."""
     return iri.removeprefix(INSTANCE_BASE)
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """An aligned plain-text table with a header rule."""
-    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def _item(ref: Ref) -> str:

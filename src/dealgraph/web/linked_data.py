@@ -139,10 +139,9 @@ class Evidence:
 
     @property
     def citation(self) -> str:
-        """Publisher, title, date, URL: what is known of the source."""
-        date = self.date + (" (inferred)" if self.date and self.date_inferred else "")
-        parts = [self.publisher, f"“{self.source_title}”" if self.source_title else "", date]
-        return ", ".join(p for p in (*parts, self.url) if p)
+        """Publisher, date, URL: what is known of the source beyond its title."""
+        date = self.date + (" (date inferred)" if self.date and self.date_inferred else "")
+        return ", ".join(p for p in (self.publisher, date, self.url) if p)
 
     @property
     def cite_href(self) -> str | None:

@@ -50,6 +50,7 @@ class WorkerCrashedError(Exception):
 
 
 POOL_ERRORS = (QueryTimeoutError, PoolBusyError, WorkerCrashedError)
+DAMAGED_STORE = "the published build cannot be opened (damaged or missing files): rebuild it"
 
 
 # ---------------------------------------------------------------- worker process side
@@ -74,8 +75,12 @@ def worker_main(conn: Connection, offline: bool, memory_bytes: int, stack_bytes:
             return
         try:
             if job.build_dir and job.build_dir != opened:
-                store = None  # close the previous build before opening the next
-                store = open_build(job.build_dir)
+                store, opened = None, None  # close the previous build before opening the next
+                try:
+                    store = open_build(job.build_dir)
+                except OSError:  # never the path: the message goes to any client
+                    conn.send(failure(500, DAMAGED_STORE))
+                    continue
                 opened = job.build_dir
             if store is None and not isinstance(job, PingJob):
                 raise RuntimeError("the job names no published build")

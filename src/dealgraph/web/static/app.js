@@ -207,6 +207,8 @@
   function showError(message) {
     errorBox.textContent = message;
     errorBox.hidden = false;
+    const box = errorBox.getBoundingClientRect();
+    if (box.bottom > window.innerHeight || box.top < 0) errorBox.scrollIntoView({ block: "center" });
     // "query:3:12: SPARQL syntax error: …" marks line 3, column 12 in the editor.
     const m = message.match(/query:(\d+):(\d+): (.*)/);
     if (m) editor.markError(Number(m[1]), Number(m[2]), m[3]);
