@@ -353,7 +353,14 @@ def write_markdown(
     if notes:
         lines += ["## Notes", "", notes.strip(), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    text = "\n".join(lines)
+    # Keep the build-at-scale section that bench/scale.py writes at the top of the same file.
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "<!-- scale:start -->" in old and "<!-- scale:end -->" in old:
+        start = old.index("<!-- scale:start -->")
+        end = old.index("<!-- scale:end -->") + len("<!-- scale:end -->")
+        text = old[start:end] + "\n\n" + text
+    path.write_text(text, encoding="utf-8")
 
 
 def where_time_goes(results: list[DatasetResult]) -> list[str]:

@@ -62,7 +62,16 @@ function create(textarea, options) {
     }),
   });
   textarea.parentNode.insertBefore(view.dom, textarea);
-  textarea.hidden = true;
+  // The textarea stays in the form (a submit without JavaScript sends it) but out of sight and
+  // of the Tab order; text put into it by a script or a test still reaches the editor.
+  textarea.classList.add("cm-source");
+  textarea.setAttribute("tabindex", "-1");
+  textarea.setAttribute("aria-hidden", "true");
+  textarea.addEventListener("input", () => {
+    if (textarea.value !== view.state.doc.toString()) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: textarea.value } });
+    }
+  });
 
   return {
     view,

@@ -206,6 +206,52 @@ def build_command(
     typer.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in info.timings.items()))
 
 
+@app.command("push")
+def push_command(
+    ctx: typer.Context,
+    url: Annotated[
+        str, typer.Argument(help="Graph Store Protocol endpoint, e.g. http://host:7878/store.")
+    ],
+    update: Annotated[
+        str | None,
+        typer.Option(
+            "--update",
+            help="SPARQL Update endpoint of the same store: replace the "
+            "live graphs in one request (MOVE), atomically where the store allows.",
+        ),
+    ] = None,
+    graph_param: Annotated[
+        str, typer.Option("--graph-param", help="Query parameter naming a graph.")
+    ] = "graph",
+    user: Annotated[
+        str | None, typer.Option("--user", help="USER:PASSWORD for HTTP authentication.")
+    ] = None,
+    digest: Annotated[
+        bool, typer.Option("--digest", help="Digest rather than basic authentication (Virtuoso).")
+    ] = False,
+    store: StoreOption = None,
+    root: RootOption = None,
+) -> None:
+    """Push the published build into a SPARQL 1.1 Graph Store Protocol store (docs/deploy.md)."""
+    import httpx
+
+    from .push import push
+
+    settings = _settings(ctx, root, store)
+    auth = None
+    if user:
+        name, _, password = user.partition(":")
+        auth = httpx.DigestAuth(name, password) if digest else httpx.BasicAuth(name, password)
+    try:
+        result = push(settings.store_dir, url, update, graph_param, auth=auth,
+                      progress=lambda message: typer.echo(message, err=True))  # fmt: skip
+    except (DealgraphError, StoreNotPublishedError) as error:
+        _fail(error if isinstance(error, DealgraphError) else str(error))
+    typer.echo(f"pushed build {result.build_id} to {url}")
+    for iri, count in result.graphs.items():
+        typer.echo(f"  {iri}  {count} triples")
+
+
 @app.command("query")
 def query_command(
     ctx: typer.Context,

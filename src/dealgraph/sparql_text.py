@@ -195,12 +195,18 @@ class QueryRefusedError(ValueError):
         self.status = status
         self.message = message
 
+    def __reduce__(self) -> tuple:  # it crosses process boundaries (the guard's process)
+        return (QueryRefusedError, (self.status, self.message))
+
 
 class ServiceRefusedError(QueryRefusedError):
     """The query calls a SERVICE that is not on the allowlist (or cannot be pinned to it)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(403, message)
+
+    def __reduce__(self) -> tuple:
+        return (ServiceRefusedError, (self.message,))
 
 
 @dataclass(frozen=True)

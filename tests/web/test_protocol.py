@@ -208,9 +208,14 @@ def test_unknown_parameters_are_ignored(client):
     assert r.status_code == 200
 
 
-def test_unknown_format_parameter_is_a_400(client):
-    r = client.get("/sparql", params={"query": "ASK {}", "format": "excel"})
-    assert r.status_code == 400
+def test_unknown_format_parameter_leaves_the_choice_to_accept(client):
+    r = client.get(
+        "/sparql",
+        params={"query": "ASK {}", "format": "excel"},
+        headers={"Accept": "application/sparql-results+xml"},
+    )
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/sparql-results+xml")
 
 
 def test_invalid_graph_iri_is_a_400(client):

@@ -73,7 +73,8 @@ def test_skip_link_is_the_first_tab_stop(browser, real_server, width):
 
 def test_editor_highlights_matches_brackets_and_completes(browser, real_server, width):
     page = open_page(browser, real_server.url + "/", width)
-    assert page.locator("#query").is_hidden()  # the form's textarea, kept for no-JS submits
+    page.fill("#query", "ASK { ?s ?p ?o }")  # the form's textarea, kept for no-JS submits,
+    assert page.evaluate("window.dealgraphEditor.getValue()") == "ASK { ?s ?p ?o }"  # syncs
     page.evaluate("q => window.dealgraphEditor.setValue(q)", "SELECT * WHERE { ?s a dg:RightOf")
     assert page.locator(".cm-content .cm-line span[class]").count() >= 3  # highlighted tokens
     page.click(".cm-content")
@@ -142,7 +143,7 @@ def test_syntax_error_is_marked_at_its_line_within_the_first_screen(browser, rea
     message = page.text_content("#error")
     assert message.startswith("Error 400: query:2:18: SPARQL syntax error: undeclared prefix")
     box = page.locator("#error").bounding_box()
-    assert 0 <= box["y"] and box["y"] + 20 <= page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + 20 <= page.viewport_size["height"]
     marked = page.locator(".cm-line").nth(1).locator(".cm-lintRange-error")
     assert marked.text_content() == "nope:Right"
     assert page.locator(".cm-lint-marker-error").count() == 1
@@ -193,7 +194,7 @@ def test_menu_leads_to_pages_and_search_not_to_health(browser, real_server, widt
     page.fill("header input[type=search]", "droit de premier refus")
     page.press("header input[type=search]", "Enter")
     page.wait_for_selector("#search-results")
-    assert page.locator(f"#search-results a[href='/id/right/microsoft-compute-rofr']").count() == 1
+    assert page.locator("#search-results a[href='/id/right/microsoft-compute-rofr']").count() == 1
     page.close()
 
 

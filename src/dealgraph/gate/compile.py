@@ -92,6 +92,10 @@ _COMPARISONS = {
 }
 
 
+# In every target subquery: where a re-check restricts the focus nodes (a SPARQL comment).
+FOCUS_MARK = "#focus\n"
+
+
 class UnsupportedShape(ValueError):
     """A shape uses a SHACL feature the compiler does not translate."""
 
@@ -194,7 +198,9 @@ class _Compiler:
             prologues.append(self.prologue(target))
             parts.append(f"{{ {_as_subquery(str(select), '?this')} }}")
         union = " UNION ".join(parts)
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}", "\n".join(prologues)
+        # FOCUS_MARK is a comment: a re-check replaces it with VALUES ?this { … }
+        subquery = f"{{ SELECT DISTINCT ?this WHERE {{ {FOCUS_MARK}{union} }} }}"
+        return subquery, "\n".join(prologues)
 
     # --- the checks of a node shape ------------------------------------------------------
 

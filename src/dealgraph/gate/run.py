@@ -42,7 +42,7 @@ def gate(
         names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
         for solution in solutions:
             found.append((check, _result(check, solution, names, defined_in)))
-    found.sort(key=lambda item: _order(item[1]))
+    found.sort(key=lambda item: order(item[1]))
     results = [r for _, r in found]
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results),
@@ -53,7 +53,7 @@ def gate(
     )
 
 
-def _order(result: ViolationResult) -> tuple:
+def order(result: ViolationResult) -> tuple:
     return (
         SEVERITY_ORDER.get(result.severity, 3),
         result.focus_node,

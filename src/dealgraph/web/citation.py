@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..namespaces import ONTOLOGY_IRI, PREFIXES, href
 from .published import Published
@@ -65,11 +65,13 @@ class SourceCitation:
     version: str = ""
     license: str = ""
     author: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    ident: str = ""  # the BibTeX key, when not made from the IRI
 
     @property
     def key(self) -> str:
         """A BibTeX key from the IRI's last segment (letters, digits, dashes)."""
+        if self.ident:
+            return self.ident
         last = re.split(r"[/#]", self.iri.rstrip("/"))[-1]
         return "dealgraph-" + re.sub(r"[^A-Za-z0-9-]+", "-", last).strip("-")
 
@@ -136,6 +138,7 @@ async def dataset_citation(pool: WorkerPool, published: Published, base_url: str
         kind_label="dataset",
         title=DATASET_TITLE,
         author=DATASET_AUTHOR,
+        ident=f"dealgraph-{published.info.build_id}",
         date=published.info.built_at[:10],
         url=base_url + "/",
         version=published.info.build_id,

@@ -56,9 +56,10 @@ def negotiate(request: Request, offered: list[str], *, browsers_get_html: bool =
     """The media type to answer with, among *offered*, from ``format`` or ``Accept``.
 
     ``format=html`` / ``format=json`` ask for the HTML view or plain JSON (where offered);
-    any other ``format`` names an RDF syntax. *browsers_get_html* answers HTML to a browser even where its Accept header ranks
-    RDF equally (the ontology, whose first offer is Turtle). Raises 400 for an unknown
-    format, 406 when nothing offered is acceptable.
+    any other ``format`` names an RDF syntax, and one naming nothing known leaves the choice to
+    Accept. *browsers_get_html* answers HTML to a browser even where its Accept header ranks
+    RDF equally (the ontology, whose first offer is Turtle). Raises 406 when nothing offered
+    is acceptable.
     """
     fmt = request.query_params.get("format") or request.query_params.get("output")
     accept = request.headers.get("accept")

@@ -134,7 +134,11 @@ class SearchIndex:
             matches, score = [], 0
             for norm, (kind, text, lang) in self._names[iri]:
                 if all(w in norm for w in words):
-                    matches.append(Match(kind, text, lang))
+                    same = next((m for m in matches if (m.field, m.text) == (kind, text)), None)
+                    if same is None:
+                        matches.append(Match(kind, text, lang))
+                    elif lang:  # one name in two languages: one match, both tags
+                        same.lang = ", ".join(x for x in (same.lang, lang) if x)
                     score = max(score, 100 if norm == phrase else 60 if phrase in norm else 40)
             for norm, quote in self._quotes[iri]:
                 if all(w in norm for w in words):

@@ -15,7 +15,6 @@ from ..state import ServerState
 from ..store_queries import compute_stats, run_job
 from . import Route
 
-
 # Terms of other vocabularies that the shipped queries use most, offered for completion.
 COMMON_TERMS = [
     ("rdf", "type", "property", "type"),

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import multiprocessing
 import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from ...engine import Outcome, QueryJob
-from ...sparql_text import SHORT_QUERY, GuardedQuery, QueryRefusedError, QueryShape
+from ...sparql_text import SHORT_QUERY, GuardedQuery, QueryRefusedError, QueryShape, guard
 from ..http_cache import not_modified, validators
 from ..negotiation import (
     FILE_EXTENSIONS,
@@ -109,13 +112,25 @@ async def sparql(request: Request, state: ServerState) -> Response:
 
 
 async def _guard(state: ServerState, text: str) -> GuardedQuery:
-    """The guard's verdict; a long text is checked on a thread, off the event loop."""
+    """The guard's verdict. A long text (up to a second of lexing) is checked in a process of
+    its own: on a thread it would still hold the GIL, and so the event loop, for most of it."""
+    policy, sandboxed = state.policy, state.pool.sandboxed
     try:
         if len(text) <= SHORT_QUERY:
-            return state.policy.guard(text, sandboxed=state.pool.sandboxed)
-        return await asyncio.to_thread(state.policy.guard, text, sandboxed=state.pool.sandboxed)
+            return policy.guard(text, sandboxed=sandboxed)
+        loop = asyncio.get_running_loop()
+        check = functools.partial(
+            guard, text, policy.allowed, sandboxed=sandboxed, max_depth=policy.max_depth
+        )
+        return await loop.run_in_executor(_guard_process(), check)
     except QueryRefusedError as exc:
         raise HttpError(exc.status, exc.message) from None
+
+
+@functools.cache
+def _guard_process() -> ProcessPoolExecutor:
+    """The process that checks long queries (started on first use, one per server)."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _streamed(outcome: Outcome, media: str, headers: dict[str, str]) -> Response:

@@ -31,6 +31,10 @@
       clearError: () => {},
     };
   window.dealgraphEditor = editor;  // for tests and for people scripting the page
+  document.getElementById("query-label").addEventListener("click", event => {
+    event.preventDefault();
+    editor.focus();
+  });
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
