@@ -175,6 +175,7 @@ def measure(size: int, work: Path, pyshacl_max: int, hermit_max: int, say) -> di
     row["gate"] = _child("gate", folder, *flags)
     say(f"  gate {row['gate']}")
     shutil.rmtree(folder, ignore_errors=True)
+    row["measure_s"] = time.perf_counter() - started
     return row
 
 
@@ -238,7 +239,7 @@ def main() -> None:
         rows = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
         from scale_report import write_section
 
-        write_section(rows, args.out, 0.0, _machine())
+        write_section(rows, args.out, sum(r.get("measure_s", 0) for r in rows), _machine())
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -57,11 +57,11 @@ def _serve(store: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start")
 
 
-def shoot(url: str) -> list[Path]:
-    """Take every screenshot from the server at *url*; return the files written."""
+def shoot(url: str, out: Path = OUT) -> list[Path]:
+    """Take every screenshot from the server at *url* into *out*; return the files written."""
     from playwright.sync_api import sync_playwright
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     pages = [
         ("query", "/?" + urlencode({"query": LABELLED_QUERY}), "#results table tbody tr"),
@@ -84,7 +84,7 @@ def shoot(url: str) -> list[Path]:
                     page.goto(url + path)
                     page.wait_for_selector(ready)
                     page.wait_for_timeout(400)  # labels arrive after the rows
-                    target = OUT / f"{name}-{size}.png"
+                    target = out / f"{name}-{size}.png"
                     page.screenshot(path=str(target), full_page=False)
                     written.append(target)
                 page.close()
@@ -114,7 +114,7 @@ def main() -> None:
                 proc.terminate()
                 proc.wait(timeout=30)
     for f in files:
-        print(f.relative_to(ROOT))
+        print(f)
 
 
 if __name__ == "__main__":

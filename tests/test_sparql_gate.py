@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import pytest
 from project_support import REPO_ROOT
-from rdflib import OWL, RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from synthetic_support import synthetic_module
 
 from dealgraph.gate import compile_shapes, gate
@@ -57,16 +57,13 @@ class Case:
         shapes, defined_in = self.sources.shapes, self.sources.defined_in
         oracle = validate(data, self.inferred + derived, ontology, shapes, defined_in)
         store = store_of(data, self.inferred, derived, ontology)
-        return oracle, gate(
-            store, shapes, defined_in, CHECKS.setdefault(id(shapes), compile_shapes(shapes))
-        )
-
-
-CHECKS: dict[int, list] = {}
+        return oracle, gate(store, shapes, defined_in, compile_shapes(shapes))
 
 
 def _canonical(value: str | None) -> str | None:
     """A numeric literal's value in one form (the store keeps 27.0 as 27)."""
+    if value is not None and (value.startswith(("http", "_:", "urn:")) or "e" in value.lower()):
+        return value  # an IRI, a blank node, or text that only looks like a number
     try:
         return str(decimal.Decimal(value).normalize()) if value is not None else None
     except decimal.InvalidOperation:
@@ -74,7 +71,8 @@ def _canonical(value: str | None) -> str | None:
 
 
 def _key(r: ViolationResult) -> tuple:
-    return (r.focus_node, r.shape, r.path, r.message, r.severity, _canonical(r.value),
+    # a literal focus node (sh:targetObjectsOf) is shown in the store's canonical form too
+    return (_canonical(r.focus_node), r.shape, r.path, r.message, r.severity, _canonical(r.value),
             tuple(r.files), r.constraint, r.property_shape)  # fmt: skip
 
 
@@ -102,9 +100,9 @@ def shipped() -> Case:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[CheckResult, Case]:
-    """A ~2,500-triple generated deal graph beside the shipped data, through the real gate."""
+    """A ~1,500-triple generated deal graph beside the shipped data, through the real gate."""
     folder = tmp_path_factory.mktemp("synthetic")
-    synthetic_module().make_project(folder, 2500, seed=11)
+    synthetic_module().make_project(folder, 1500, seed=11)
     settings = Settings.create(folder, folder / "store", articles_dir=folder / "texts")
     result = check(settings)
     return result, Case(result.sources, result.reasoning.inferred)
@@ -117,7 +115,7 @@ def test_generated_deal_graph_passes_the_gate(generated: tuple[CheckResult, Case
     assert result.report.results == []  # no violation, not even a warning
     assert result.conforms
     rights = {r for r in result.sources.data.subjects(DG.grantedBy, None) if "/syn-" in str(r)}
-    assert len(rights) > 20 and all((r, DG.inForceFrom, None) in result.derived for r in rights)
+    assert len(rights) > 10 and all((r, DG.inForceFrom, None) in result.derived for r in rights)
 
 
 def test_sparql_gate_gives_pyshacls_results_on_the_shipped_data(shipped: Case) -> None:
@@ -150,6 +148,16 @@ def _hand_injected(data: Graph, ontology: Graph) -> tuple[Graph, Graph]:
     data.add((company, OWL.sameAs, URIRef("https://www.wikidata.org/wiki/Q1")))  # WikidataLink…
     data.add((agreement, PROV.wasRevisionOf, agreement))  # AgreementNotItsOwnVersionShape
     data.add((right, DG.isExclusive, Literal("yes")))  # ExclusivityValueShape
+    obligation = next(data.subjects(RDF.type, DG.Obligation), None) or next(
+        data.subjects(DG.obligor, None)
+    )
+    data.remove((obligation, DG.obligor, None))  # ObligationShape
+    article = next(data.subjects(DG.dateBasis, None))
+    data.remove((article, DG.dateBasis, None))  # InferredDateBasisShape
+    open_ended = next(data.subjects(RDF.type, DG.OpenEndedTrigger))
+    data.remove((open_ended, RDFS.comment, None))  # OpenEndedTriggerShape
+    stake = next(data.subjects(RDF.type, DG.Stake))
+    data.remove((stake, DG.date, None))  # StakeTimeShape
     evidence = next(data.subjects(DG.translation, None))
     data.remove((evidence, DG.translation, None))  # QuoteTranslationShape
     data.add((right, DG.inForceFrom, Literal("2040-01-01", datatype=XSD.date)))
@@ -217,12 +225,12 @@ def test_sparql_gate_gives_pyshacls_results_on_generated_data_with_violations_of
     _, case = generated
     sources = case.sources
     broken_shapes: set[str] = set()
-    data, ontology = _hand_injected(sources.data, sources.ontology)
-    oracle, sparql = case.both(data, ontology)
-    assert_same(oracle, sparql)
-    broken_shapes |= {r.shape for r in oracle.results}
-    for seed in range(3):
-        oracle, sparql = case.both(_randomly_broken(case, seed))
+    for seed in range(2):
+        # the first round adds the hand-made violations to the random ones
+        data, ontology = _randomly_broken(case, seed), sources.ontology
+        if seed == 0:
+            data, ontology = _hand_injected(data, ontology)
+        oracle, sparql = case.both(data, ontology)
         assert_same(oracle, sparql)
         broken_shapes |= {r.shape for r in oracle.results}
     assert set(oracle.shapes) - broken_shapes == set()  # every node shape was broken

@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import os
 import resource
+import signal
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -45,3 +46,14 @@ def limit_memory(max_bytes: int) -> None:
     fail, so a query that needs more stops its own worker instead of the machine."""
     if max_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux; elsewhere nothing), so
+    a server stopped hard leaves no worker behind."""
+    prctl = getattr(ctypes.CDLL(None), "prctl", None)
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

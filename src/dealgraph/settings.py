@@ -163,7 +163,7 @@ class ServeSettings:
         0, "Most queries one client address runs at once (0: all workers but one, at least 1)."
     )
     worker_memory_bytes: int = _setting(
-        2 * 1024**3, "Address space a query worker may use (0: no cap; 507 beyond)."
+        4 * 1024**3, "Address space a query worker may use (0: no cap; its worker stops beyond)."
     )
     worker_stack_bytes: int = _setting(
         256 * 1024**2, "Stack of the thread a worker runs queries on (deep nesting needs it)."

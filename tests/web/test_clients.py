@@ -50,4 +50,4 @@ def test_sparqlwrapper_ask(server):
     sparql.setQuery("ASK { <https://w3id.org/dealgraph/id/company/openai> ?p ?o }")
     sparql.setReturnFormat(JSON)
     assert sparql.query().convert()["boolean"] is True
-    assert ASK  # the query type SPARQLWrapper detects
+    assert sparql.queryType == ASK  # the query type SPARQLWrapper detected

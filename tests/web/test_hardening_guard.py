@@ -8,6 +8,9 @@ to catch a miss); the sandbox is tested on its own in test_hardening_sandbox.py.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pyoxigraph
 import pytest
 from hardening_support import Recorder
@@ -202,3 +205,16 @@ def test_the_recorder_is_reachable_so_the_property_can_fail(recorder, store):
     assert outcome.status == 200
     assert len(recorder.hits) == 1
     recorder.hits.clear()
+
+
+def test_the_command_line_runs_the_same_guard(fixture_store, recorder):
+    query = f"SELECT * {{ ?s ?p trueSERVICE <{recorder.url}> {{ }} }}"
+    done = subprocess.run(
+        [sys.executable, "-m", "dealgraph", "query", "--store", str(fixture_store), query],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: query: " + GLUED.format("trueSERVICE")
+    assert recorder.hits == []

@@ -11,7 +11,7 @@ from hardening_support import Recorder
 from process_support import free_port, start_dealgraph, stop
 
 from dealgraph.engine import QueryJob
-from dealgraph.web.worker_pool import WorkerPool
+from dealgraph.web.worker_pool import WorkerCrashedError, WorkerPool
 
 SERVICE_FAILED = "query: a SERVICE call failed: the remote endpoint gave no usable answer"
 
@@ -82,3 +82,32 @@ def test_nesting_at_the_limit_runs_on_the_workers_deep_stack(client):
     query = "ASK " + "{ " * 200 + "}" * 200
     r = client.get("/sparql", params={"query": query})
     assert (r.status_code, r.json()["boolean"]) == (200, True)
+
+
+HUNGRY = (
+    "SELECT ?c {{ VALUES ?a {{ {v} }} VALUES ?b {{ {v} }} "
+    'BIND(CONCAT(STR(?a), STR(?b), "{pad}") AS ?c) }} ORDER BY DESC(?c) LIMIT 1'
+).format(v=" ".join(str(i) for i in range(1500)), pad="y" * 300)
+
+
+async def _starve(build: str) -> tuple[str, int]:
+    pool = WorkerPool(1, timeout=60, online_size=0, memory_bytes=1024**3)
+    await pool.start()
+    try:
+        with pytest.raises(WorkerCrashedError) as crashed:
+            await pool.run(QueryJob(build, HUNGRY))  # sorts over 1 GB of rows
+        for _ in range(100):  # the pool starts a fresh worker in its place
+            if pool.idle():
+                break
+            await asyncio.sleep(0.1)
+        after = await pool.run(QueryJob(build, "ASK {}"))
+        return str(crashed.value), after.status
+    finally:
+        await pool.close()
+
+
+def test_a_query_past_the_worker_memory_cap_stops_its_worker_not_the_machine(fixture_store):
+    build = str(next((fixture_store / "builds").iterdir()))
+    message, status_after = asyncio.run(_starve(build))
+    assert message == "killed by SIGABRT; the query may need more memory than a worker may use"
+    assert status_after == 200

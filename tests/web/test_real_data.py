@@ -157,7 +157,7 @@ def test_browser_example_run_and_follow_a_right(
         page.wait_for_selector("#results table tbody tr, #error:not([hidden])")
         assert page.locator("#error").is_hidden(), page.text_content("#error")
         assert page.locator("#results table tbody tr").count() == held
-        assert f"{held} results" in (page.text_content("#status") or "")
+        assert (page.text_content("#row-count") or "").startswith(f"{held} rows in ")
         links = page.locator("#results tbody tr td:first-child a[href^='/id/right/']")
         assert links.count() == held
         page.screenshot(path=str(shots / "real-home-after-example.png"), full_page=True)
@@ -181,3 +181,9 @@ def test_dump_has_as_many_quads_as_health_reports(http: httpx.Client) -> None:
     assert {str(g.identifier) for g in dataset.graphs()} >= {
         f"https://w3id.org/dealgraph/graph/{n}" for n in ("asserted", "inferred", "ontology")
     }
+
+
+def test_oracle_page_shows_the_june_2024_capacity_permission(http: httpx.Client) -> None:
+    page = check(http.get("/id/company/oracle", headers={"Accept": "text/html"})).text
+    assert 'href="/id/right/openai-oracle-capacity"' in page
+    assert 'href="/id/subject/oracle-capacity"' in page

@@ -145,3 +145,10 @@ def test_statement_page_offers_its_citation(http):
     path = "/id/source/openai-2026-04-27-next-phase-of-microsoft-partnership"
     page = http.get(path, headers={"Accept": "text/html"}).text
     assert f'href="/cite{path}.bib"' in page and f'href="/cite{path}.json"' in page
+
+
+def test_oracle_page_lists_what_reaches_it_through_the_stargate_agreement(http):
+    page = http.get("/id/company/oracle", headers={"Accept": "text/html"}).text
+    related = page.split('<section id="related">', 1)[1].split("</section>", 1)[0]
+    assert 'href="/id/agreement/stargate-joint-venture"' in related
+    assert "Announcement of the Stargate project at the White House" in related

@@ -13,7 +13,7 @@ import time
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 
-from ..gate.run import store_of
+from ..gate.run import add_graphs, store_of
 from ..namespaces import DG, INSTANCE_BASE
 from ..reason import Reasoning, reason
 from .entail import entail, schema_of
@@ -28,10 +28,20 @@ def reason_by_rules(
     Raises :class:`InconsistentOntologyError` for an inconsistent ontology, an unsatisfiable
     class, or facts that break a disjointness or a functional property.
     """
+    return reason_into_store(ontology, data, defined_in)[0]
+
+
+def reason_into_store(
+    ontology: Graph, data: Graph, defined_in: dict[str, list[str]] | None = None
+) -> tuple[Reasoning, ox.Store]:
+    """:func:`reason_by_rules`, and the in-memory store the rules ran on, holding ontology +
+    data + what they entail: the gate runs on it next, without copying the facts again."""
     started = time.perf_counter()
     classified = reason(ontology, Graph(), defined_in)  # the ontology alone
     store = store_of(ontology, data)
     entailed = entail(store, schema_of(ontology), defined_in)
+    add_graphs(store, classified.inferred)
+    store.extend(ox.Quad(*t) for t in entailed.triples)  # type: ignore[arg-type]
     inferred = Graph()
     inferred.namespace_manager.bind("dg", str(DG))
     inferred.namespace_manager.bind("id", INSTANCE_BASE)
@@ -44,12 +54,13 @@ def reason_by_rules(
             "proved consistent by HermiT; the facts' entailments and their consistency with "
             "the ontology come from the rules alone (install Java 11+ for HermiT)"
         )
-    return Reasoning(
+    reasoning = Reasoning(
         inferred=inferred,
         seconds=time.perf_counter() - started,
         skipped_reason=skipped,
         warnings=classified.warnings,
     )
+    return reasoning, store
 
 
 def _graph(triples: list) -> Graph:

@@ -52,14 +52,15 @@ WHERE {
                                                         FILTER(LANG(?apl) = "en") } } } }
 }
 """
-# Resources two steps away through a thing that is neither an agent nor an agreement (a subject
-# matter, a trigger, an amount…): e.g. a permission whose subject matter concerns a company.
+# Resources two steps away through a thing that is not an agent (an agreement, a subject matter,
+# a trigger, an amount…): e.g. a permission whose subject matter concerns a company, or an
+# event about an agreement the company is party to.
 # They are what a researcher looks for on an entity's page, beyond its direct links.
 RELATED_QUERY = """
 SELECT DISTINCT ?r ?x ?p ?y ?q ?xl ?yl ?pl ?ql WHERE {
   { ?y ?q ?r } UNION { ?r ?q ?y }
   FILTER(isIRI(?y) && ?y != ?r && ?q NOT IN (rdf:type, prov:wasDerivedFrom, owl:sameAs))
-  FILTER NOT EXISTS { ?y a dg:Agent } FILTER NOT EXISTS { ?y a dg:Agreement }
+  FILTER NOT EXISTS { ?y a dg:Agent }
   FILTER NOT EXISTS { ?y a dg:Evidence }
   FILTER NOT EXISTS { GRAPH <%s> { ?y ?defined ?in } }  # terms and named values (certainty…)
   ?x ?p ?y .
@@ -242,7 +243,7 @@ async def describe(
 async def related(
     pool: WorkerPool, published: Published, iri: str, limit: int = 60
 ) -> list[RelatedView]:
-    """Resources two steps from *iri* through a subject matter, a trigger, an amount…"""
+    """Resources two steps from *iri* through an agreement, a subject matter, a trigger…"""
     rows = await select(pool, published, RELATED_QUERY.replace("{limit}", str(limit)), {"r": iri})
     seen, views = set(), []
     for row in rows:

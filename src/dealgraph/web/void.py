@@ -6,7 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, VOID, XSD
 
 from ..namespaces import INSTANCE_BASE, shorten
-from .citation import SourceCitation
+from .citation import DATASET_TITLE, SourceCitation
 from .published import Published
 from .store_queries import DatasetStats
 
@@ -27,7 +27,7 @@ def void_description(
     g.bind("owl", OWL)
     ds = URIRef(f"{base_url}/void#dealgraph")
     g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal("dealgraph: corporate AI deals", lang="en")))
+    g.add((ds, DCTERMS.title, Literal(DATASET_TITLE, lang="en")))
     g.add((ds, DCTERMS.modified, Literal(published.info.built_at, datatype=XSD.dateTime)))
     g.add((ds, OWL.versionInfo, Literal(published.info.build_id)))
     g.add((ds, DCTERMS.hasVersion, Literal(published.info.build_id)))

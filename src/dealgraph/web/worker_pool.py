@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph
 
 from ..engine import Job, Outcome, PingJob, QueryJob, execute, failure, open_build
-from ..sandbox import drop_network, limit_memory
+from ..sandbox import die_with_parent, drop_network, limit_memory
 
 if TYPE_CHECKING:
     from ..settings import ServeSettings
@@ -61,6 +61,7 @@ def worker_main(conn: Connection, offline: bool, memory_bytes: int, stack_bytes:
 
     First it says whether it could leave the network (``("hello", None | reason)``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    die_with_parent()
     refused = drop_network() if offline else None
     threading.stack_size(stack_bytes)  # the engine's parser recurses once per nested group
     runner = ThreadPoolExecutor(1)  # its thread gets the deep stack

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from ...engine import Outcome, QueryJob
+from ...sandbox import die_with_parent
 from ...sparql_text import SHORT_QUERY, GuardedQuery, QueryRefusedError, QueryShape, guard
 from ..http_cache import not_modified, validators
 from ..negotiation import (
@@ -95,7 +96,12 @@ async def sparql(request: Request, state: ServerState) -> Response:
         if shape.is_repeatable and not outcome.path:
             state.results.put(key, outcome)
     if outcome.status != 200:
-        return Response(outcome.body, status_code=outcome.status, media_type=outcome.media_type)
+        return Response(
+            outcome.body,
+            status_code=outcome.status,
+            media_type=outcome.media_type,
+            headers={"X-Cache": headers["X-Cache"]},
+        )
     if cached := not_modified(request, headers):
         _remove(outcome.path)
         return cached
@@ -130,7 +136,8 @@ async def _guard(state: ServerState, text: str) -> GuardedQuery:
 @functools.cache
 def _guard_process() -> ProcessPoolExecutor:
     """The process that checks long queries (started on first use, one per server)."""
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    spawn = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent)
 
 
 def _streamed(outcome: Outcome, media: str, headers: dict[str, str]) -> Response:
