@@ -12,8 +12,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import pickle
 import resource
 import signal
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -57,3 +62,35 @@ def die_with_parent() -> None:
     prctl = getattr(ctypes.CDLL(None), "prctl", None)
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class SandboxUnavailableError(OSError):
+    """This machine lets no process leave the network (see :func:`drop_network`)."""
+
+
+def call_offline(fn: Callable[[], T]) -> T:
+    """``fn()`` run in a forked child that first leaves every network; its result comes
+    back pickled. The calling process keeps its network (it may be a test runner, or a
+    library caller). Raises :class:`SandboxUnavailableError` when no namespace can be made."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(read)
+            reason = drop_network()
+            payload = pickle.dumps(("refused", reason) if reason else ("done", fn()))
+        except BaseException as exc:  # noqa: BLE001  # reported to the parent, not raised here
+            payload = pickle.dumps(("failed", f"{type(exc).__name__}: {exc}"))
+        with os.fdopen(write, "wb") as out:
+            out.write(payload)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        data = answer.read()
+    os.waitpid(pid, 0)
+    kind, value = pickle.loads(data) if data else ("failed", "the offline process stopped")
+    if kind == "refused":
+        raise SandboxUnavailableError(value)
+    if kind == "failed":
+        raise RuntimeError(value)
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from web_support import launch_chromium, needs_chromium
@@ -53,3 +54,18 @@ def test_resource_page_renders(server, page, tmp_path):
     assert page.locator("h1").text_content() == "Microsoft's rights to OpenAI IP until 2032"
     shot = Path(os.environ.get("DEALGRAPH_SCREENSHOTS", tmp_path)) / "resource-page.png"
     page.screenshot(path=str(shot), full_page=True)
+
+
+def test_iris_that_are_not_web_addresses_are_shown_as_text_not_links(server, page):
+    query = (
+        "SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.domain)> "
+        "<data:text/html,hello> <https://example.org/a> "
+        "<https://w3id.org/dealgraph/id/company/microsoft> } }"
+    )
+    page.goto(server.url + "/?" + urlencode({"query": query}))
+    page.wait_for_selector("#results table tbody tr")
+    assert page.locator("#results table tbody tr").count() == 4
+    hrefs = page.eval_on_selector_all("#results a", "links => links.map(a => a.href)")
+    assert hrefs == ["https://example.org/a", server.url + "/id/company/microsoft"]
+    shown = page.locator("#results span.iri").all_text_contents()
+    assert shown == ["javascript:alert(document.domain)", "data:text/html,hello"]

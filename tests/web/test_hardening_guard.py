@@ -8,9 +8,11 @@ to catch a miss); the sandbox is tested on its own in test_hardening_sandbox.py.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import httpx
 import pyoxigraph
 import pytest
 from hardening_support import Recorder
@@ -218,3 +220,19 @@ def test_the_command_line_runs_the_same_guard(fixture_store, recorder):
     assert done.returncode == 2
     assert done.stderr.strip() == "error: query: " + GLUED.format("trueSERVICE")
     assert recorder.hits == []
+
+
+def test_the_command_line_runs_queries_offline_without_taking_its_callers_network(
+    fixture_store, recorder
+):
+    from typer.testing import CliRunner
+
+    from dealgraph.cli import app
+
+    result = CliRunner().invoke(
+        app, ["query", "--store", str(fixture_store), "-F", "json", "ASK {}"]
+    )
+    assert (result.exit_code, json.loads(result.stdout)["boolean"]) == (0, True)
+    httpx.get(recorder.url, timeout=10)  # the caller (here: pytest) still has its network
+    assert len(recorder.hits) == 1
+    recorder.hits.clear()

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -221,7 +221,7 @@ class _Compiler:
             if select is None:
                 raise UnsupportedShape(f"{shape}: a sh:target that is not a SPARQL target")
             prologues.append(self.prologue(target))
-            parts.append(f"{{ {_as_subquery(str(select), '?this')} }}")
+            parts.append(f"{{ {str(select).strip()} }}")  # a whole SELECT projecting ?this
         union = " UNION ".join(parts)
         # FOCUS_MARK is a comment: a re-check replaces it with VALUES ?this { … }
         subquery = f"{{ SELECT DISTINCT ?this WHERE {{ {FOCUS_MARK}{union} }} }}"
@@ -502,20 +502,9 @@ def _steps(path: str) -> list[str]:
     return steps if len(steps) > 1 and "/".join(steps) == path else [path]
 
 
-def _as_subquery(select: str, var: str) -> str:
-    """A SPARQL target's SELECT as a subquery (its text is a whole SELECT query)."""
-    del var  # the target projects ?this itself
-    return select.strip()
-
-
 def _string(text: str) -> str:
     """*text* as a SPARQL string literal."""
     escaped = (
         text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     )
     return f'"{escaped}"'
-
-
-def blank(node: Node) -> bool:
-    """Whether *node* is a blank node (property shapes usually are)."""
-    return isinstance(node, BNode)

@@ -122,7 +122,11 @@ def recheck(
     results = sorted(kept + fresh, key=order)
     by_kind = {(c.shape, c.constraint, c.path, c.messages): c for c in checks}
     by_kind.update({(c.shape, c.constraint, c.path, ()): c for c in checks if c.templated})
-    found = [(by_kind.get(_kind(r)) or by_kind[_kind(r, any_message=True)], r) for r in results]
+    found = []
+    for result in results:  # results not from a shape (the quote proof) have no check
+        check = by_kind.get(_kind(result)) or by_kind.get(_kind(result, any_message=True))
+        if check is not None:
+            found.append((check, result))
     return replace(
         previous,
         conforms=not any(r.severity == "Violation" for r in results),

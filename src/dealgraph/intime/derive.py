@@ -17,60 +17,134 @@ The rules (docs: notes of issue 8, "the deal in time"):
   day of its expiry when that is a date trigger or a composite trigger whose date members
   decide it ("through 2030" is through 2030-12-31). A right ending only on an event (AGI) or
   with no stated end gets none: no trigger event is assumed to have happened.
+
+The facts are read with a few SPARQL SELECTs on the pyoxigraph store of the reason stage
+(ontology, facts and their entailments together), so nothing grows with the data but the
+rows of those queries; the date arithmetic runs in Python on them. A value asserted in the
+store is never derived again.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from datetime import date
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import XSD, BNode, Graph, Literal, URIRef
 
+from ..gate.run import store_of
 from ..namespaces import DG, PROV
 from .periods import DAY, day_before, period
 
+Node = ox.NamedNode | ox.BlankNode
+Triple = tuple[Node, ox.NamedNode, ox.Literal]
+
+_XSD_DATE = str(XSD.date)
+_PLAIN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+_DATES = f"""SELECT ?node ?date ?precision WHERE {{
+  ?node <{DG.date}> ?date OPTIONAL {{ ?node <{DG.datePrecision}> ?precision }} }}"""
+_RIGHTS = f"""SELECT DISTINCT ?right WHERE {{
+  ?class <{_SUBCLASS}>* <{DG.Right}> . ?right <{_RDF_TYPE}> ?class }}"""
+_COMPOSITES = f"SELECT ?trigger WHERE {{ ?trigger <{_RDF_TYPE}> <{DG.CompositeTrigger}> }}"
+# Every value the rules read (besides dates and types), by property: a few rows per right.
+_LINKS = (
+    DG.earliestDay, DG.latestDay, DG.inForceFrom, DG.inForceUntil, DG.grantedBy, DG.endedBy,
+    DG.supersededBy, DG.expiryCondition, DG.member, DG.combination, PROV.wasRevisionOf,
+)  # fmt: skip
+_VALUES = f"""SELECT ?s ?p ?o WHERE {{
+  VALUES ?p {{ {" ".join(f"<{p}>" for p in _LINKS)} }} ?s ?p ?o }}"""
+
+_EARLIEST, _LATEST = ox.NamedNode(str(DG.earliestDay)), ox.NamedNode(str(DG.latestDay))
+_FROM, _UNTIL = ox.NamedNode(str(DG.inForceFrom)), ox.NamedNode(str(DG.inForceUntil))
+
 
 def derive(data: Graph, inferred: Graph, ontology: Graph | None = None) -> Graph:
-    """The triples the time rules derive from *data* + *inferred* (never already asserted).
+    """The triples the time rules derive from *data* + *inferred* (never already asserted),
+    as an rdflib graph: :func:`derive_in_store` on a store of those graphs.
 
     *ontology* lets subclasses of ``dg:Right`` count as rights when the reasoner did not
     run; with the reasoner's output the inferred types are enough.
     """
-    facts = data + inferred
-    derived = Graph()
-    derived.namespace_manager.bind("dg", str(DG))
+    graphs = (data, inferred) if ontology is None else (data, inferred, ontology)
+    return graph_of(derive_in_store(store_of(*graphs)))
+
+
+def derive_in_store(store: ox.Store) -> list[Triple]:
+    """The triples the time rules derive from the default graph of *store*, never one whose
+    subject already has a value for its property there; *store* is not changed."""
+    values: dict[str, dict[Node, list]] = defaultdict(lambda: defaultdict(list))
+    for row in store.query(_VALUES):
+        values[row["p"].value][row["s"]].append(row["o"])
+    asserted = {
+        (node, prop.value)
+        for prop in (_EARLIEST, _LATEST, _FROM, _UNTIL)
+        for node in values[prop.value]
+    }
+    facts = _Facts(values, {row["trigger"] for row in store.query(_COMPOSITES)})
 
     days: dict[Node, tuple[date, date]] = {}
-    for node, value in facts.subject_objects(DG.date):
-        first = _as_date(value)
-        if first is None:
-            continue
-        precision = facts.value(node, DG.datePrecision)
-        days[node] = period(first, str(precision) if precision is not None else DAY)
-    for node, (earliest, latest) in sorted(days.items(), key=lambda item: str(item[0])):
-        _add(derived, data, node, DG.earliestDay, earliest)
-        _add(derived, data, node, DG.latestDay, latest)
+    for row in store.query(_DATES):
+        first = _as_date(row["date"])
+        if first is not None:
+            precision = row["precision"]
+            days[row["node"]] = period(first, precision.value if precision is not None else DAY)
+    derived: list[Triple] = []
 
-    rights = sorted(_rights(facts, ontology), key=str)
+    def add(node: Node, prop: ox.NamedNode, day: date) -> None:
+        if (node, prop.value) not in asserted:
+            derived.append(
+                (node, prop, ox.Literal(day.isoformat(), datatype=ox.NamedNode(_XSD_DATE)))
+            )
+
+    for node, (earliest, latest) in days.items():
+        add(node, _EARLIEST, earliest)
+        add(node, _LATEST, latest)
+    rights = [row["right"] for row in store.query(_RIGHTS)]
     starts = {right: _start(facts, days, right) for right in rights}
     for right in rights:
         if (start := starts[right]) is not None:
-            _add(derived, data, right, DG.inForceFrom, start)
-    for right in rights:
+            add(right, _FROM, start)
         if (until := _until(facts, days, starts, right)) is not None:
-            _add(derived, data, right, DG.inForceUntil, until)
+            add(right, _UNTIL, until)
     return derived
 
 
-def _rights(facts: Graph, ontology: Graph | None) -> set[Node]:
-    """Every node typed dg:Right or one of its subclasses (named in *ontology* or *facts*)."""
-    classes = {DG.Right}
-    schema = facts + ontology if ontology is not None else facts
-    classes |= set(schema.transitive_subjects(RDFS.subClassOf, DG.Right))
-    return {node for cls in classes for node in facts.subjects(RDF.type, cls)}
+def graph_of(triples: list[Triple]) -> Graph:
+    """*triples* (pyoxigraph terms) as an rdflib graph, blank node ids kept."""
+    graph = Graph()
+    graph.namespace_manager.bind("dg", str(DG))
+    for s, p, o in triples:
+        subject = BNode(s.value) if isinstance(s, ox.BlankNode) else URIRef(s.value)
+        graph.add((subject, URIRef(p.value), Literal(o.value, datatype=XSD.date)))
+    return graph
 
 
-def _start(facts: Graph, days: dict[Node, tuple[date, date]], right: Node) -> date | None:
+class _Facts:
+    """The values the rules read, by property then subject, and the composite triggers."""
+
+    def __init__(self, values: dict[str, dict[Node, list]], composites: set[Node]) -> None:
+        self._values = values
+        self.composites = composites
+        self.revisions: dict[Node, list[Node]] = defaultdict(list)  # right → its revisions
+        for revision, originals in values[str(PROV.wasRevisionOf)].items():
+            for original in originals:
+                self.revisions[original].append(revision)
+
+    def objects(self, node: Node, prop: URIRef) -> list:
+        """Every value of *prop* for *node*."""
+        return self._values[str(prop)].get(node, [])
+
+    def value(self, node: Node, prop: URIRef) -> object | None:
+        """One value of *prop* for *node* (the shapes allow at most one), or None."""
+        found = self._values[str(prop)].get(node)
+        return found[0] if found else None
+
+
+def _start(facts: _Facts, days: dict[Node, tuple[date, date]], right: Node) -> date | None:
     """Asserted first day, else the earliest day of the granting agreement."""
     if (asserted := _as_date(facts.value(right, DG.inForceFrom))) is not None:
         return asserted
@@ -79,7 +153,7 @@ def _start(facts: Graph, days: dict[Node, tuple[date, date]], right: Node) -> da
 
 
 def _until(
-    facts: Graph,
+    facts: _Facts,
     days: dict[Node, tuple[date, date]],
     starts: dict[Node, date | None],
     right: Node,
@@ -87,22 +161,21 @@ def _until(
     """Asserted last day, else from what ended it, its first revision, or its date expiry."""
     if (asserted := _as_date(facts.value(right, DG.inForceUntil))) is not None:
         return asserted
-    enders = list(facts.objects(right, DG.endedBy))
+    enders = facts.objects(right, DG.endedBy)
     if enders:
         # An end without a date derives nothing: the shapes then refuse the right by name.
         dated = [days[e][0] for e in enders if e in days]
         return day_before(min(dated)) if len(dated) == len(enders) else None
-    successors = set(facts.objects(right, DG.supersededBy))
-    successors |= set(facts.subjects(PROV.wasRevisionOf, right))
-    successor_starts = [starts[s] for s in successors if starts.get(s) is not None]
+    successors = set(facts.objects(right, DG.supersededBy)) | set(facts.revisions.get(right, []))
+    successor_starts = [start for s in successors if (start := starts.get(s)) is not None]
     if successor_starts:
-        return day_before(min(successor_starts))  # type: ignore[type-var]
+        return day_before(min(successor_starts))
     expiry = facts.value(right, DG.expiryCondition)
     return _trigger_day(facts, days, expiry, set()) if expiry is not None else None
 
 
 def _trigger_day(
-    facts: Graph, days: dict[Node, tuple[date, date]], trigger: Node, seen: set[Node]
+    facts: _Facts, days: dict[Node, tuple[date, date]], trigger: object, seen: set
 ) -> date | None:
     """The last day before *trigger* fires, when dates alone decide it; else None.
 
@@ -113,27 +186,25 @@ def _trigger_day(
     if trigger in seen:  # a cycle of composites: no date can be derived from it
         return None
     seen = seen | {trigger}
-    types = set(facts.objects(trigger, RDF.type))
-    if DG.CompositeTrigger not in types:  # a date trigger, or an event / no stated end
-        return days[trigger][1] if trigger in days else None
+    if trigger not in facts.composites:  # a date trigger, or an event / no stated end
+        return days[trigger][1] if trigger in days else None  # type: ignore[index]
     members = [_trigger_day(facts, days, m, seen) for m in facts.objects(trigger, DG.member)]
     dated = [d for d in members if d is not None]
-    if facts.value(trigger, DG.combination) == DG.LatestOf:
+    combination = facts.value(trigger, DG.combination)
+    if isinstance(combination, ox.NamedNode) and combination.value == str(DG.LatestOf):
         return max(dated) if dated and len(dated) == len(members) else None
     return min(dated) if dated else None
 
 
-def _as_date(value: Node | None) -> date | None:
-    """The Python date of an xsd:date literal, or None."""
-    if isinstance(value, Literal):
-        python = value.toPython()
-        if isinstance(python, date):
-            return python
-    return None
-
-
-def _add(derived: Graph, data: Graph, node: Node, prop: URIRef, day: date) -> None:
-    """Add ``node prop day`` unless curators asserted a value for *prop* themselves."""
-    if (node, prop, None) in data:
-        return
-    derived.add((node, prop, Literal(day.isoformat(), datatype=XSD.date)))
+def _as_date(value: object) -> date | None:
+    """The Python date of a date literal (as rdflib reads it), or None."""
+    if not isinstance(value, ox.Literal):
+        return None
+    if value.datatype.value == _XSD_DATE and _PLAIN_DAY.match(value.value):
+        try:
+            return date.fromisoformat(value.value)
+        except ValueError:
+            return None
+    # Anything else as rdflib would read it (time zones, xsd:dateTime...): rare, so slow is fine.
+    python = Literal(value.value, datatype=URIRef(value.datatype.value)).toPython()
+    return python if isinstance(python, date) else None

@@ -46,7 +46,7 @@ def reason_into_store(
     inferred.namespace_manager.bind("dg", str(DG))
     inferred.namespace_manager.bind("id", INSTANCE_BASE)
     inferred += classified.inferred
-    inferred += _graph(entailed.triples)
+    _add_to(inferred, entailed.triples)
     skipped = None
     if classified.skipped_reason is not None:  # no Java: the rules still run, HermiT did not
         skipped = (
@@ -63,12 +63,10 @@ def reason_into_store(
     return reasoning, store
 
 
-def _graph(triples: list) -> Graph:
-    """The entailed triples as an rdflib graph (types and inverse values: no literals)."""
-    graph = Graph()
+def _add_to(graph: Graph, triples: list) -> None:
+    """Add the entailed triples to *graph* (types and inverse values: no literals)."""
     for s, p, o in triples:
         graph.add((_node(s), URIRef(p.value), _node(o)))
-    return graph
 
 
 def _node(term: ox.NamedNode | ox.BlankNode) -> URIRef | BNode:

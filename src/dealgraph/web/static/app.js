@@ -57,14 +57,23 @@
     return iri;
   }
 
+  // Only the server's own pages and http(s) addresses become links: an IRI such as
+  // javascript:… or data:… in an answer is shown as text, never followed.
+  function safeHref(iri) {
+    const href = link(iri);
+    return href.startsWith("/") || /^https?:\/\//i.test(href) ? href : null;
+  }
+
   // --- results ------------------------------------------------------------------------------
   function cell(term) {
     const td = el("td");
     if (!term) return td;
     if (term.type === "uri") {
-      const href = link(term.value);
-      const a = el("a", { href: href, title: term.value, "data-iri": term.value }, shorten(term.value));
-      if (!href.startsWith("/")) { a.className = "external"; a.rel = "noopener"; }
+      const href = safeHref(term.value);
+      const a = href
+        ? el("a", { href: href, title: term.value, "data-iri": term.value }, shorten(term.value))
+        : el("span", { class: "iri", title: term.value, "data-iri": term.value }, shorten(term.value));
+      if (href && !href.startsWith("/")) { a.className = "external"; a.rel = "noopener"; }
       td.appendChild(a);
       td.dataset.sort = shorten(term.value).toLowerCase();
     } else if (term.type === "bnode") {
@@ -120,7 +129,7 @@
 
   // Replace prefixed names by labels (rdfs:label, English first), the IRI staying in the tooltip.
   async function addLabels(container) {
-    const links = Array.from(container.querySelectorAll("a[data-iri]"));
+    const links = Array.from(container.querySelectorAll("[data-iri]"));
     const iris = Array.from(new Set(links.map(a => a.dataset.iri))).filter(i => !/[<>"{}|^`\\\s]/.test(i));
     const labels = {};
     for (let i = 0; i < iris.length; i += 200) {
