@@ -190,7 +190,16 @@ def test_an_earliest_of_two_dates_is_a_plain_date() -> None:
     timeline = timeline_data(agreements, rights, triggers, [])
     (bar,) = timeline.rights
     assert bar.expiry.kind == "date" and bar.expiry.date.year == 2029
-    assert ET.fromstring(render_svg(timeline).encode("utf-8")) is not None
+    # drawn exactly as the same right ending on the plain date 2029
+    plain = timeline_data(agreements, [{**rights[0], "expiry": {"value": "t:b"}}], triggers, [])
+
+    def bar_end(drawn: Timeline) -> str | None:
+        root = ET.fromstring(render_svg(drawn).encode("utf-8"))
+        (bar_row,) = [g for g in root.iter(f"{SVG}g") if g.get("class") == "right-row"]
+        assert bar_row.get("data-expiry") == "date"
+        return bar_row.get("data-x1")
+
+    assert bar_end(timeline) == bar_end(plain) is not None
 
 
 # --- the package's seams: time in force, markup in labels, one drawing for every caller ---
