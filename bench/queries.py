@@ -17,6 +17,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 KINDS = ("trivial", "lookup", "aggregate", "heavy")
+UNCACHED = ("ask", "resource", "holder-rights")  # issue 11, item 4: throughput, uncached
 
 
 @dataclass(frozen=True)

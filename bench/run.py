@@ -1,6 +1,8 @@
 """Benchmark dealgraph's SPARQL endpoint against ``oxigraph serve-read-only``, side by side.
 
-Usage: ``python bench/run.py [--quick] [--out docs/benchmarks.md]``
+Usage: ``python bench/run.py [--quick] [--out docs/benchmarks.md]``, or
+``python bench/run.py --uncached [--store DIR]`` for the uncached-throughput comparison alone
+(issue 11, item 4: see :func:`uncached`).
 
 For each data set (the shipped dealgraph data, and a synthetic deal graph of ~1M triples, or
 ~50k with ``--quick``) the same quads are served by dealgraph (uvicorn + query worker
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from contextlib import ExitStack
@@ -37,7 +40,7 @@ import pyoxigraph  # noqa: E402
 import report  # noqa: E402
 import servers  # noqa: E402
 
-from queries import BenchQuery, bench_queries  # noqa: E402
+from queries import UNCACHED, BenchQuery, bench_queries  # noqa: E402
 
 ROOT = HERE.parent
 RESULTS = HERE / "results"
@@ -298,7 +301,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="~50k synthetic triples, short runs")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--skip-shipped", action="store_true", help="only the synthetic graph")
+    parser.add_argument(
+        "--uncached", action="store_true", help="only the uncached-throughput comparison"
+    )
+    parser.add_argument("--store", type=Path, default=ROOT / ".dealgraph" / "store")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args(argv)
+    if args.uncached:
+        out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+        found = uncached(args.store, args.rounds, args.seconds)
+        (RESULTS / "uncached.json").write_text(json.dumps(found, indent=2))
+        report.write_uncached(found, out)
+        say(f"done: {out}, {RESULTS / 'uncached.json'}")
+        return
     cfg = Settings.for_mode(args.quick)
     mode = "quick" if args.quick else "full"
     started = time.perf_counter()
@@ -321,6 +337,91 @@ def main(argv: list[str] | None = None) -> None:
     notes = report.overhead_notes(results)
     report.write_markdown(results, env, cfg, mode, elapsed, out, png, notes)
     say(f"done in {elapsed:.0f} s: {out}, {png}, {raw}")
+
+
+def uncached(store: Path, rounds: int, seconds: float, workers: int = 2) -> dict:
+    """Issue 11, item 4, on the published *store*: ``wrk -c8``, every request unique (a
+    counter comment), against dealgraph and ``oxigraph serve-read-only`` on the same quads,
+    alternating the two servers every run (the machine is shared: background load hits both
+    alike); CPU per request, memory per process, what a worker imports, the pool hop alone,
+    and a cold ``dealgraph query``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    work = RESULTS / "uncached"
+    work.mkdir(exist_ok=True)
+    found: dict = {"load_before": os.getloadavg(), "workers": workers, "clients": 8}
+    found["environment"] = environment()
+    oxigraph_dir = data_sets._export_and_load_oxigraph(store, work, {}, say)  # noqa: SLF001
+    holder = "https://w3id.org/dealgraph/id/company/microsoft"
+    resource = "https://w3id.org/dealgraph/id/right/microsoft-openai-ip-2030"
+    queries = [q for q in bench_queries(holder, resource) if q.name in UNCACHED]
+    dg = servers.dealgraph_server(ROOT, store, workers, work / "dealgraph.log")
+    ox = servers.oxigraph_server(oxigraph_dir, work / "oxigraph.log")
+    runs: dict[str, dict[str, list[dict]]] = {}
+    with dg, ox:
+        found["rows"] = {
+            q.name: [rows(dg.query_url, q.text), rows(ox.query_url, q.text)] for q in queries
+        }
+        for round_ in range(rounds):
+            for q in queries:
+                for server in (dg, ox) if round_ % 2 == 0 else (ox, dg):
+                    before = server.cpu_seconds()
+                    tp = load.wrk_throughput(server.query_url, q.text, 8, seconds, distinct=True)
+                    cpu = [b - a for a, b in zip(before, server.cpu_seconds(), strict=True)]
+                    per = [c / max(tp.requests, 1) * 1e6 for c in cpu]
+                    runs.setdefault(q.name, {}).setdefault(server.name, []).append(
+                        {"rps": tp.rps, "errors": tp.errors, "cpu_us": per, "p50_ms": tp.p50_ms}
+                    )
+                    say(f"{q.name:14} {server.name:9} {tp.rps:9,.0f} req/s  cpu µs {per}")
+        check = load.wrk_throughput(dg.query_url, "ASK {}", 8, 1, distinct=True, count_cache=True)
+        found["x_cache_distinct_ask"] = check.x_cache
+        found["processes"] = {s.name: s.processes() for s in (dg, ox)}
+    found["runs"] = runs
+    found["worker_imports"] = _worker_imports()
+    say("the worker pool alone (bench/hop.py)")
+    found["hop"] = asdict(hop.probe(store, workers, 8, sequential=1500, duration_s=2.0))
+    found["cold_query_ms"] = _cold_queries(store)
+    found["load_after"] = os.getloadavg()
+    return found
+
+
+HEAVY = ("owlready2", "pyshacl", "rdflib", "httpx", "fastapi", "starlette", "typer", "pydantic")
+
+
+def _worker_imports() -> dict:
+    """What a query worker imports: its entry point's module and the engine (that is what a
+    spawned worker loads), with ``-X importtime``'s total and the heavy modules among them."""
+    probe = (
+        "import sys, dealgraph.web.worker_pool, dealgraph.engine; "
+        f"print(len(sys.modules), [m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", probe], capture_output=True, text=True
+    )
+    total_us = sum(
+        int(line.split("|")[0].split(":")[1]) for line in done.stderr.splitlines()
+        if line.startswith("import time:") and line.split("|")[0].split(":")[1].strip().isdigit()
+    )  # fmt: skip
+    modules, heavy = done.stdout.strip().split(" ", 1)
+    return {"modules": int(modules), "heavy": heavy, "import_ms": total_us / 1000}
+
+
+def _cold_queries(store: Path, runs: int = 15) -> dict[str, list[float]]:
+    """Wall-clock ms of a cold ``dealgraph query``: one that needs no offline child, and one
+    whose text holds the word ``service`` (so it runs in a forked child without network)."""
+    cli = str(Path(sys.executable).parent / "dealgraph")
+    texts = {
+        "ASK {}": "ASK {}",
+        "ASK with 'service' in a literal": 'ASK { FILTER ("service" != "") }',
+    }
+    times: dict[str, list[float]] = {name: [] for name in texts}
+    for _ in range(runs):
+        for name, text in texts.items():  # alternated, so background load hits both alike
+            started = time.perf_counter()
+            subprocess.run(
+                [cli, "query", "--store", str(store), text], check=True, capture_output=True
+            )
+            times[name].append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def _raw(result: DatasetResult) -> dict:

@@ -84,7 +84,7 @@ def child_gate(folder: Path, pyshacl: bool, hermit: bool) -> dict:
     out: dict = {}
     sources = load(Settings.create(folder, articles_dir=folder / "texts"))
     started = time.perf_counter()
-    reasoning = reason_by_rules(sources.ontology, sources.data, sources.defined_in)
+    reasoning = reason_by_rules(sources.ontology, sources.facts, sources.defined_in)
     out["rules_s"] = time.perf_counter() - started
     if hermit:
         started = time.perf_counter()

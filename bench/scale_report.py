@@ -111,10 +111,13 @@ def _markdown(
         "",
         f"Where the build's time goes at {largest['generated']:,} triples: "
         + ", ".join(f"{k} {v:.1f} s ({v / total:.0%})" for k, v in stages)
-        + ". *load* (parsing into rdflib graphs), *derive* (time in force, on rdflib) and "
-        "*publish* (rdflib graphs serialised, then bulk-loaded) still walk Python objects "
-        "triple by triple; *reason* is HermiT on the ontology alone plus the rules on "
-        "pyoxigraph; *validate* is the SPARQL gate plus the proof of every quote.",
+        + ". *load* parses the facts with pyoxigraph straight into a store (only the small "
+        "ontology, shapes and Wikidata snapshot become rdflib graphs); *reason* is HermiT on "
+        "the ontology alone plus the rules on a copy of that store, whose entailments are "
+        "still handed on as an rdflib graph; *derive* is a few SPARQL SELECTs on the same "
+        "store, the date arithmetic in Python on their rows; *validate* is the SPARQL gate "
+        "plus the proof of every quote; *publish* copies the facts store to store and the "
+        "inferred and derived triples term by term, with no text in between.",
     ]
     lines += ["", *_targets(rows)]
     lines += [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -113,8 +114,9 @@ class Server:
     def cpu_seconds(self) -> tuple[float, float]:
         """CPU time (user + system) used so far by the server process and by its descendants."""
         assert self.process is not None
-        if psutil is None:
-            return float("nan"), float("nan")
+        if psutil is None:  # /proc: the process, then every other process of its group
+            main, *others = _group(self.process.pid)
+            return _proc_cpu(main), sum(_proc_cpu(pid) for pid in others)
         root = psutil.Process(self.process.pid)
         main = sum(root.cpu_times()[:2])
         children = 0.0
@@ -137,6 +139,38 @@ class Server:
                     pss += getattr(info, "pss", info.rss)
             return Memory(rss / 2**20, pss / 2**20, len(procs), root.memory_info().rss / 2**20)
         return _proc_memory(self.process.pid)
+
+    def processes(self) -> list[tuple[int, float, str]]:
+        """Each process of the server's group: pid, RSS in MB and its command line."""
+        assert self.process is not None
+        found = []
+        for pid in _group(self.process.pid):
+            with contextlib.suppress(OSError):
+                status = Path(f"/proc/{pid}/status").read_text()
+                rss_kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                found.append((pid, rss_kb / 1024, argv.decode(errors="replace").strip()))
+        return found
+
+
+def _group(leader: int) -> list[int]:
+    """*leader* and the other live processes of its process group (leader first)."""
+    pids = [leader]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != leader:
+            with contextlib.suppress(OSError):
+                if os.getpgid(int(entry.name)) == leader:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of *pid* so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _proc_memory(pid: int) -> Memory:

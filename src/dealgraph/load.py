@@ -2,7 +2,9 @@
 
 Files are parsed with pyoxigraph, which is strict (invalid IRIs, undeclared prefixes and
 relative IRIs are errors, not warnings) and reports the line and column of every syntax
-error; the triples are then handed on as rdflib graphs, which reasoning and validation use.
+error. The facts, which grow with the data, go straight into a pyoxigraph store that the
+later stages read; the ontology, the shapes and the Wikidata snapshot (small, read by HermiT,
+pyshacl and the reports) become rdflib graphs.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,6 +37,7 @@ WIKIDATA_FOLDER = "wikidata"  # data/wikidata/: a Wikidata snapshot, kept apart 
 ALIGNMENTS_PREFIX = "alignments"
 
 _RDF_LANG_STRING = str(RDF.langString)
+_RDF_TYPE = str(RDF.type)
 _XSD_STRING = str(XSD.string)
 _OX_POSITION = re.compile(r"^Parser error (?:at|between) line [^:]*: ")
 # A term at the start of a line: how the project's files open a statement about a subject.
@@ -50,12 +54,16 @@ class Sources:
     else those having it as a subject at all. ``lines`` maps such a subject to the line, per
     file, where a statement about it first starts (a line opening with its IRI), for messages
     that point into a file.
+
+    The facts (``data/`` outside ``wikidata/``) grow with the field of deals: they are parsed
+    straight into the default graph of ``facts``, a pyoxigraph store, which the build's later
+    stages read; ``data`` is the same triples as an rdflib graph, made only when asked for.
     """
 
     root: Path
     ontology: Graph
     alignments: Graph
-    data: Graph
+    facts: ox.Store
     shapes: Graph
     wikidata: Graph
     defined_in: dict[str, list[str]] = field(default_factory=dict)
@@ -64,6 +72,31 @@ class Sources:
     # Named graphs that data files (TriG, N-Quads) keep: graph IRI -> its triples, published
     # as they stand (neither reasoned over nor validated: they are not dealgraph's facts).
     named: dict[str, Graph] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)  # those of the data files
+
+    @cached_property
+    def data(self) -> Graph:
+        """The facts as an rdflib graph (for the readers that walk them in Python)."""
+        graph = Graph()
+        for prefix, namespace in self.prefixes.items():
+            graph.namespace_manager.bind(prefix, namespace, override=False)
+        _bind_project_prefixes(graph)
+        for quad in self.facts.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            graph.add((_term(quad.subject, ""), _term(quad.predicate, ""), _term(quad.object, "")))
+        return graph
+
+    def facts_with(self, *predicates: str) -> Graph:
+        """The facts whose predicate is one of *predicates* (IRIs), as an rdflib graph: what
+        a reader walking a few properties needs, without converting every fact."""
+        graph = Graph()
+        for predicate in predicates:
+            for quad in self.facts.quads_for_pattern(
+                None, ox.NamedNode(predicate), None, ox.DefaultGraph()
+            ):
+                graph.add(
+                    (_term(quad.subject, ""), _term(quad.predicate, ""), _term(quad.object, ""))
+                )
+        return graph
 
 
 def load(settings: Settings) -> Sources:
@@ -82,7 +115,9 @@ def load(settings: Settings) -> Sources:
     if not fact_files:
         raise SourceError(f"{_rel(root, settings.data_dir)}/ holds no facts outside wikidata/")
 
-    ontology, alignments, shapes, data, wikidata = Graph(), Graph(), Graph(), Graph(), Graph()
+    ontology, alignments, shapes, wikidata = Graph(), Graph(), Graph(), Graph()
+    facts = ox.Store()
+    prefixes: dict[str, str] = {}
     for path in shape_files:
         _parse_into(shapes, root, path)
     typed: dict[str, list[str]] = defaultdict(list)
@@ -92,14 +127,20 @@ def load(settings: Settings) -> Sources:
     for path in ontology_files + data_files:
         rel = _rel(root, path)
         file_lines: dict[str, int] = {}
-        keeps = named if path.is_relative_to(settings.data_dir) else None
-        graph = _parse_into(Graph(), root, path, file_lines, keeps)
+        if path.is_relative_to(settings.data_dir) and not path.is_relative_to(wikidata_dir):
+            # The facts: straight into the store, never through rdflib (they grow with the data).
+            subjects, types = _parse_facts(facts, root, path, file_lines, named, prefixes)
+        else:
+            keeps = named if path.is_relative_to(settings.data_dir) else None
+            graph = _parse_into(Graph(), root, path, file_lines, keeps)
+            subjects = {str(s) for s in graph.subjects()}
+            types = {str(s) for s in graph.subjects(RDF.type, None)}
         for subject, line in file_lines.items():
             lines[subject][rel] = line
-        for subject in set(graph.subjects(RDF.type, None)):
-            typed[str(subject)].append(rel)
-        for subject in set(graph.subjects()):
-            anywhere[str(subject)].append(rel)
+        for subject in types:
+            typed[subject].append(rel)
+        for subject in subjects:
+            anywhere[subject].append(rel)
         if path.is_relative_to(wikidata_dir):
             # Its own graph, but in defined_in too: the gate validates it and names its file.
             wikidata += graph
@@ -108,25 +149,29 @@ def load(settings: Settings) -> Sources:
                 alignments += graph
             else:
                 ontology += graph
-        else:
-            data += graph
     defined_in = {subject: typed.get(subject) or files for subject, files in anywhere.items()}
 
-    for graph in (ontology, alignments, data, shapes, wikidata):
-        graph.namespace_manager.bind("dg", "https://w3id.org/dealgraph/ontology#")
-        graph.namespace_manager.bind("id", "https://w3id.org/dealgraph/id/")
+    for graph in (ontology, alignments, shapes, wikidata):
+        _bind_project_prefixes(graph)
     return Sources(
         root=root,
         ontology=ontology,
         alignments=alignments,
-        data=data,
+        facts=facts,
         shapes=shapes,
         wikidata=wikidata,
         defined_in=defined_in,
         files=tuple(_rel(root, p) for p in ontology_files + data_files + shape_files),
         lines=dict(lines),
         named=dict(named),
+        prefixes=prefixes,
     )
+
+
+def _bind_project_prefixes(graph: Graph) -> None:
+    """Bind dealgraph's own prefixes in *graph*, for reports and serialisations."""
+    graph.namespace_manager.bind("dg", "https://w3id.org/dealgraph/ontology#")
+    graph.namespace_manager.bind("id", "https://w3id.org/dealgraph/id/")
 
 
 def _rdf_files(root: Path, folder: Path) -> list[Path]:
@@ -170,34 +215,81 @@ def _parse_into(
     ``named[graph IRI]`` when *named* is given (data files), else to *graph* too; a named
     graph under dealgraph's own graph IRIs (``graph/asserted``, ``graph/inferred``, …) is
     refused with the file and line that names it."""
-    rel = _rel(root, path)
-    fmt, fmt_name = FORMATS[path.suffix]
-    text = _read_text(path, rel)
-    try:
-        # Fresh blank node ids per file, so that _:b in two files are two nodes.
-        parser = ox.parse(text, format=fmt, rename_blank_nodes=True)
-        for quad in parser:
-            triple = (
-                _term(quad.subject, rel), _term(quad.predicate, rel), _term(quad.object, rel)
-            )  # fmt: skip
-            target = graph
-            if isinstance(quad.graph_name, ox.NamedNode):
-                name = quad.graph_name.value
-                if name.startswith(GRAPH_BASE):
-                    raise SourceError(_reserved_graph_message(rel, text, name))
-                if named is not None:
-                    target = named.setdefault(name, Graph())
-            target.add(triple)
-    except SyntaxError as error:
-        raise SourceError(_syntax_message(rel, fmt_name, error)) from None
+    rel, text, quads, prefixes = _parse_quads(root, path)
+    for quad in quads:
+        triple = (
+            _term(quad.subject, rel), _term(quad.predicate, rel), _term(quad.object, rel)
+        )  # fmt: skip
+        target = graph
+        if isinstance(quad.graph_name, ox.NamedNode) and named is not None:
+            target = named.setdefault(quad.graph_name.value, Graph())
+        target.add(triple)
     # Keep the file's prefixes: reports and serialisations read better with them.
-    prefixes = getattr(parser, "prefixes", {})
     for prefix, namespace in prefixes.items():
         if prefix:
             graph.namespace_manager.bind(prefix, namespace, override=False)
     if lines is not None:
         lines.update(_statement_lines(text, prefixes, {str(s) for s in graph.subjects()}))
     return graph
+
+
+def _parse_quads(root: Path, path: Path) -> tuple[str, str, list[ox.Quad], dict[str, str]]:
+    """The file's path relative to *root*, its text, its quads and its prefixes; a
+    :class:`SourceError` with the file and line for a syntax error or a named graph under
+    dealgraph's own graph IRIs (``graph/asserted``, ``graph/inferred``, …)."""
+    rel = _rel(root, path)
+    fmt, fmt_name = FORMATS[path.suffix]
+    text = _read_text(path, rel)
+    quads: list[ox.Quad] = []
+    try:
+        # Fresh blank node ids per file, so that _:b in two files are two nodes.
+        parser = ox.parse(text, format=fmt, rename_blank_nodes=True)
+        for quad in parser:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                name = quad.graph_name.value
+                if name.startswith(GRAPH_BASE):
+                    raise SourceError(_reserved_graph_message(rel, text, name))
+            quads.append(quad)
+    except SyntaxError as error:
+        raise SourceError(_syntax_message(rel, fmt_name, error)) from None
+    return rel, text, quads, getattr(parser, "prefixes", {})
+
+
+def _parse_facts(
+    store: ox.Store,
+    root: Path,
+    path: Path,
+    lines: dict[str, int],
+    named: dict[str, Graph],
+    prefixes: dict[str, str],
+) -> tuple[set[str], set[str]]:
+    """Parse the data file *path* into the default graph of *store* (its named graphs into
+    *named*), record each subject's first line in *lines* and the file's prefixes in
+    *prefixes*; return its subjects and those it types with ``rdf:type`` (IRIs, blank ids)."""
+    rel, text, quads, file_prefixes = _parse_quads(root, path)
+    subjects: set[str] = set()
+    typed: set[str] = set()
+    facts: list[ox.Quad] = []
+    for quad in quads:
+        subject, predicate, obj, graph_name = quad
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+            triple_term = subject if isinstance(subject, ox.Triple) else obj
+            raise SourceError(f"{rel}: RDF-star triple terms are not supported ({triple_term})")
+        if isinstance(graph_name, ox.NamedNode):
+            named.setdefault(graph_name.value, Graph()).add(
+                (_term(subject, rel), _term(predicate, rel), _term(obj, rel))
+            )
+            continue
+        subjects.add(subject.value)
+        if predicate.value == _RDF_TYPE:
+            typed.add(subject.value)
+        facts.append(quad if isinstance(graph_name, ox.DefaultGraph) else ox.Quad(*quad.triple))
+    store.extend(facts)
+    for prefix, namespace in file_prefixes.items():
+        if prefix:
+            prefixes.setdefault(prefix, namespace)
+    lines.update(_statement_lines(text, file_prefixes, subjects))
+    return subjects, typed
 
 
 def _reserved_graph_message(rel: str, text: str, name: str) -> str:

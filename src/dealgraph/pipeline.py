@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import DCTERMS
 
 from .errors import ValidationFailed
 from .gate import gate
@@ -24,6 +25,7 @@ from .namespaces import (
     DERIVED_GRAPH,
     GRAPH,
     INFERRED_GRAPH,
+    OA,
     ONTOLOGY_GRAPH,
 )
 from .publish import publish
@@ -74,7 +76,7 @@ def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
     notify("reason")
     started = time.perf_counter()
     # HermiT classifies the ontology; rules derive the facts' entailments (they scale).
-    reasoning, union = reason_into_store(sources.ontology, sources.data, sources.defined_in)
+    reasoning, union = reason_into_store(sources.ontology, sources.facts, sources.defined_in)
     timings["reason"] = time.perf_counter() - started
 
     notify("derive")
@@ -94,7 +96,11 @@ def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
     report = gate(union, sources.shapes, sources.defined_in)
     # The gate proves every verbatim quote against its source text, in the same report.
     quotes = prove_quotes(
-        sources.data, settings.articles_dir, settings.root, sources.defined_in, sources.lines
+        sources.facts_with(str(OA.exact), str(DCTERMS.source), str(DCTERMS.identifier)),
+        settings.articles_dir,
+        settings.root,
+        sources.defined_in,
+        sources.lines,
     )
     report = with_quote_proof(report, quotes)
     timings["validate"] = time.perf_counter() - started
@@ -138,10 +144,10 @@ def ensure_built(settings: Settings, progress: Progress | None = None) -> BuildI
     return build(settings, progress)
 
 
-def _graphs(result: CheckResult) -> dict[str, Graph]:
-    graphs = {
+def _graphs(result: CheckResult) -> dict[str, Graph | ox.Store]:
+    graphs: dict[str, Graph | ox.Store] = {
         str(ONTOLOGY_GRAPH): result.sources.ontology + result.sources.alignments,
-        str(ASSERTED_GRAPH): result.sources.data,
+        str(ASSERTED_GRAPH): result.sources.facts,  # the store: never through rdflib
         str(INFERRED_GRAPH): result.reasoning.inferred,
         str(DERIVED_GRAPH): result.derived,
     }

@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pyoxigraph
 from rdflib import Graph
 
 from . import __version__
+from .gate.run import ox_term
 from .store import BUILDS_FOLDER, CURRENT_LINK, INFO_FILE, OXIGRAPH_FOLDER, BuildInfo, StoreError
 
 KEEP_BUILDS = 3  # older builds may still be open in a running server for a moment
@@ -21,12 +23,13 @@ STALE_PARTIAL_SECONDS = 3600
 
 
 def publish(
-    graphs: dict[str, Graph],
+    graphs: Mapping[str, Graph | pyoxigraph.Store],
     store_dir: Path,
     source_digest: str,
     timings: dict[str, float] | None = None,
 ) -> BuildInfo:
-    """Write *graphs* (named graph IRI -> triples) as a new build and make it the current one.
+    """Write *graphs* (named graph IRI -> triples: an rdflib graph or a store's default
+    graph) as a new build and make it the current one.
 
     Everything is written under a hidden ``builds/.partial-<id>`` folder first, renamed to
     ``builds/<id>`` once complete; only then does the ``current`` link move, by an atomic
@@ -49,13 +52,7 @@ def publish(
         store = pyoxigraph.Store(str(partial / OXIGRAPH_FOLDER))
         counts: dict[str, int] = {}
         for graph_iri, graph in graphs.items():
-            data = graph.serialize(format="nt", encoding="utf-8")
-            store.bulk_load(
-                data,
-                format=pyoxigraph.RdfFormat.N_TRIPLES,
-                to_graph=pyoxigraph.NamedNode(graph_iri),
-            )
-            counts[graph_iri] = len(graph)
+            counts[graph_iri] = _write_graph(store, graph_iri, graph)
         store.flush()
         store.optimize()
         del store  # close RocksDB before readers open it
@@ -80,6 +77,30 @@ def publish(
         raise
     _prune(store_dir, keep=build_dir)
     return info
+
+
+def _write_graph(store: pyoxigraph.Store, graph_iri: str, graph: Graph | pyoxigraph.Store) -> int:
+    """Bulk-load *graph* (an rdflib graph, or a store's default graph) into the named graph
+    *graph_iri* of *store*; the number of its triples. A store's quads go store to store,
+    never through text or rdflib."""
+    name = pyoxigraph.NamedNode(graph_iri)
+    if isinstance(graph, pyoxigraph.Store):
+        triples = (
+            (q.subject, q.predicate, q.object)
+            for q in graph.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+        )
+    else:
+        triples = ((ox_term(s), ox_term(p), ox_term(o)) for s, p, o in graph)
+    count = 0
+
+    def quads() -> Iterator[pyoxigraph.Quad]:
+        nonlocal count
+        for s, p, o in triples:
+            count += 1
+            yield pyoxigraph.Quad(s, p, o, name)  # type: ignore[arg-type]
+
+    store.bulk_extend(quads())
+    return count
 
 
 def _switch_current(store_dir: Path, build_dir: Path) -> None:

@@ -20,7 +20,7 @@ from .entail import entail, schema_of
 
 
 def reason_by_rules(
-    ontology: Graph, data: Graph, defined_in: dict[str, list[str]] | None = None
+    ontology: Graph, data: Graph | ox.Store, defined_in: dict[str, list[str]] | None = None
 ) -> Reasoning:
     """HermiT on *ontology*, then the rules on *ontology* + *data*: the triples entailed
     beyond the asserted ones, as :func:`dealgraph.reason.reason` gives them.
@@ -32,13 +32,20 @@ def reason_by_rules(
 
 
 def reason_into_store(
-    ontology: Graph, data: Graph, defined_in: dict[str, list[str]] | None = None
+    ontology: Graph, data: Graph | ox.Store, defined_in: dict[str, list[str]] | None = None
 ) -> tuple[Reasoning, ox.Store]:
     """:func:`reason_by_rules`, and the in-memory store the rules ran on, holding ontology +
-    data + what they entail: the gate runs on it next, without copying the facts again."""
+    data + what they entail: the gate runs on it next, without copying the facts again.
+
+    *data* is an rdflib graph, or a store whose default graph holds the facts (as
+    :func:`dealgraph.load.load` gives them): copied store to store, never through rdflib."""
     started = time.perf_counter()
     classified = reason(ontology, Graph(), defined_in)  # the ontology alone
-    store = store_of(ontology, data)
+    if isinstance(data, ox.Store):
+        store = store_of(ontology)
+        store.extend(data.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    else:
+        store = store_of(ontology, data)
     entailed = entail(store, schema_of(ontology), defined_in)
     add_graphs(store, classified.inferred)
     store.extend(ox.Quad(*t) for t in entailed.triples)  # type: ignore[arg-type]

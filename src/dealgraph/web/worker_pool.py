@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
@@ -62,10 +61,17 @@ def worker_main(conn: Connection, offline: bool, memory_bytes: int, stack_bytes:
     First it says whether it could leave the network (``("hello", None | reason)``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     die_with_parent()
-    refused = drop_network() if offline else None
+    refused = drop_network() if offline else None  # before any thread: unshare needs one
     threading.stack_size(stack_bytes)  # the engine's parser recurses once per nested group
-    runner = ThreadPoolExecutor(1)  # its thread gets the deep stack
     limit_memory(memory_bytes)
+    # The whole loop runs on the deep-stack thread: handing each job to a thread and back
+    # cost two thread wake-ups per job, a third of the hop for a small query.
+    serving = threading.Thread(target=_serve, args=(conn, refused), name="jobs")
+    serving.start()
+    serving.join()
+
+
+def _serve(conn: Connection, refused: str | None) -> None:
     conn.send(("hello", refused))
     store: pyoxigraph.Store | None = None
     opened: str | None = None
@@ -85,7 +91,7 @@ def worker_main(conn: Connection, offline: bool, memory_bytes: int, stack_bytes:
                 opened = job.build_dir
             if store is None and not isinstance(job, PingJob):
                 raise RuntimeError("the job names no published build")
-            outcome = runner.submit(execute, store, job).result()  # type: ignore[arg-type]
+            outcome = execute(store, job)  # type: ignore[arg-type]
         except MemoryError:
             outcome = failure(507, "the query needed more memory than a query worker may use")
         except Exception as exc:  # keep the worker alive; the caller gets a clear error
@@ -114,13 +120,47 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.waiter: asyncio.Future[object] | None = None  # the answer being waited for
+        self.watched: asyncio.AbstractEventLoop | None = None
+
+    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Have *loop* deliver each message of the worker to :attr:`waiter`. The reader stays
+        registered for the worker's life: adding and removing it per job cost two system
+        calls (and with uvloop two more to make the pipe blocking again)."""
+        fd = self.conn.fileno()
+        loop.add_reader(fd, self._on_readable)
+        # uvloop's add_reader makes the fd non-blocking; a large answer arrives in several
+        # chunks, which recv() must be allowed to wait for (the worker has finished the
+        # query and is writing the rest), and a large query is written in parts.
+        os.set_blocking(fd, True)
+        self.watched = loop
+
+    def unwatch(self) -> None:
+        """Stop delivering messages (before the pipe is closed)."""
+        loop, self.watched = self.watched, None
+        if loop is not None:
+            with contextlib.suppress(Exception):
+                loop.remove_reader(self.conn.fileno())
+
+    def _on_readable(self) -> None:
+        waiter = self.waiter
+        try:
+            message = self.conn.recv()
+        except Exception as exc:  # EOF: the worker died
+            self.unwatch()
+            if waiter is not None and not waiter.done():
+                waiter.set_exception(WorkerCrashedError(_death(self, exc)))
+            return
+        if waiter is not None and not waiter.done():
+            waiter.set_result(message)
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
 
     def kill(self) -> None:
-        """Stop the process at once (SIGKILL) and reap it, so it leaves no zombie."""
+        """Stop the process at once (SIGKILL) and reap it, so it leaves no zombie (call
+        :meth:`unwatch` first, on the event loop's thread)."""
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
@@ -143,7 +183,10 @@ class ClientShares:
         self._users[client] = self._users.get(client, 0) + 1
         try:
             try:
-                await asyncio.wait_for(slot.acquire(), timeout)
+                if slot.locked():  # wait_for costs a task: only when there is a wait
+                    await asyncio.wait_for(slot.acquire(), timeout)
+                else:
+                    await slot.acquire()
             except TimeoutError:
                 raise PoolBusyError(
                     f"this client already runs {self.share} "
@@ -215,6 +258,7 @@ class WorkerPool:
         worker = await loop.run_in_executor(None, _Worker, self._ctx, online, self.limits)
         self._all.add(worker)
         try:
+            worker.watch(loop)
             hello = await self._receive(worker, self.start_timeout)
             if hello[1] and self.sandboxed:
                 self.sandboxed = False
@@ -230,11 +274,13 @@ class WorkerPool:
             await self._exchange(worker, job, timeout=self.start_timeout)
         except Exception:
             self._all.discard(worker)
+            worker.unwatch()
             await loop.run_in_executor(None, worker.kill)
             if not self._closed:
                 loop.call_later(1.0, lambda: asyncio.ensure_future(self._add_worker(online)))
             return
         if self._closed:
+            worker.unwatch()
             worker.kill()
         else:
             self._idle[online].put_nowait(worker)
@@ -248,32 +294,22 @@ class WorkerPool:
         return self._idle[False].qsize()
 
     async def _receive(self, worker: _Worker, timeout: float) -> object:
+        """The worker's next message; TimeoutError after *timeout* seconds."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[object] = loop.create_future()
-        fd = worker.conn.fileno()
-
-        def on_readable() -> None:
-            loop.remove_reader(fd)
-            if future.done():
-                return
-            try:
-                # uvloop's add_reader makes the fd non-blocking; a large answer arrives in
-                # several chunks, which recv() must be allowed to wait for (the worker has
-                # finished the query and is writing the rest of it).
-                os.set_blocking(fd, True)
-                future.set_result(worker.conn.recv())
-            except Exception as exc:  # EOF: the worker died
-                future.set_exception(WorkerCrashedError(_death(worker, exc)))
-
-        loop.add_reader(fd, on_readable)
+        worker.waiter = future
+        # A timer, not asyncio.wait_for: that costs a task and several callbacks per job.
+        timer = loop.call_later(timeout, _expire, future)
         try:
-            return await asyncio.wait_for(future, timeout)
+            return await future
         finally:
-            loop.remove_reader(fd)
+            timer.cancel()
+            worker.waiter = None
 
     async def _exchange(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
+        if worker.watched is None:  # its pipe reported the end: it died while idle
+            raise WorkerCrashedError("worker exited")
         try:
-            os.set_blocking(worker.conn.fileno(), True)  # a large query is written in parts
             worker.conn.send(job)
         except OSError as exc:
             raise WorkerCrashedError(str(exc) or "worker exited") from None
@@ -291,8 +327,14 @@ class WorkerPool:
         if network and not self.online_size:
             raise PoolBusyError("no query worker may reach the network on this server")
         kind = "federation" if network else "query"
+        idle = self._idle[network]
         try:
-            worker = await asyncio.wait_for(self._idle[network].get(), self.timeout)
+            # wait_for costs a task: only when no worker is free.
+            worker = (
+                idle.get_nowait()
+                if idle.qsize()
+                else await asyncio.wait_for(idle.get(), self.timeout)
+            )
         except TimeoutError:
             count = self.online_size if network else self.size
             raise PoolBusyError(
@@ -314,6 +356,7 @@ class WorkerPool:
 
     async def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
+        worker.unwatch()
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, worker.kill)
         if not self._closed:
@@ -324,7 +367,14 @@ class WorkerPool:
         self._closed = True
         loop = asyncio.get_running_loop()
         workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.unwatch()
         await asyncio.gather(*(loop.run_in_executor(None, w.kill) for w in workers))
+
+
+def _expire(future: asyncio.Future[object]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
 
 
 def _death(worker: _Worker, exc: Exception) -> str:
