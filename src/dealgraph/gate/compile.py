@@ -123,6 +123,9 @@ class Check:
     constraint: str  # the component IRI
     value_is_focus: bool  # node-level constraints: the value node is the focus node
     templated: bool  # messages take {?var} placeholders (SPARQL-based constraints)
+    # When set, the query is ``… FILTER (!(condition)) }`` and the checks of one shape that
+    # share everything before that filter can run as one query (see run.merged).
+    condition: str = ""
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
@@ -239,6 +242,7 @@ class _Compiler:
             condition = self.value_condition(shape, param, "?this")
             yield Check(
                 query=f"{prologue}\nSELECT ?this WHERE {{ {targets} FILTER (!({condition})) }}",
+                condition=condition,
                 shape=str(shape),
                 source_shape=shape,
                 path="",
@@ -276,19 +280,30 @@ class _Compiler:
             "templated": False,
         }
 
-        def check(param: Node, body: str, value: bool, tail: str = "") -> Check:
+        def check(
+            param: Node,
+            body: str,
+            value: bool,
+            tail: str = "",
+            condition: str = "",
+            focused: bool = False,
+        ) -> Check:
+            """*focused*: *body* already holds only focus nodes (a subquery joined with the
+            targets), so joining the targets again would change nothing but the time."""
             head = "SELECT ?this ?value" if value else "SELECT ?this"
+            where = body if focused else f"{targets} {body}"
             return Check(
-                query=f"{prologue}\n{head} WHERE {{ {targets} {body} }}{tail}",
+                query=f"{prologue}\n{head} WHERE {{ {where} }}{tail}",
                 constraint=str(SH[_COMPONENT[param]]),
                 value_is_focus=False,
+                condition=condition,
                 **common,  # type: ignore[arg-type]
             )
 
         for param in (SH.minCount, SH.hasValue, SH.qualifiedMinCount, SH.qualifiedMaxCount):
             if self.g.value(prop, param) is not None:
                 ok = self.count_condition(prop, param, path, "?this")
-                yield check(param, f"FILTER (!({ok}))", value=False)
+                yield check(param, f"FILTER (!({ok}))", value=False, condition=ok)
         if (most := self.g.value(prop, SH.maxCount)) is not None:
             # grouped rather than EXISTS: one pass over the values of every focus node
             tail = f" GROUP BY ?this HAVING (COUNT(DISTINCT ?_any) > {int(most)})"
@@ -303,7 +318,7 @@ class _Compiler:
                 f"FILTER (!sameTerm({a}, {b}) && "
                 f'LANG({a}) != "" && LCASE(LANG({a})) = LCASE(LANG({b}))) }} }}'
             )
-            yield check(SH.uniqueLang, body, value=False)
+            yield check(SH.uniqueLang, body, value=False, focused=True)
         for other in self.g.objects(prop, SH.disjoint):
             body = f"{self.triples('?this', path, '?value')} . ?this {self.term(other)} ?value ."
             yield check(SH.disjoint, body, value=True)
@@ -322,7 +337,7 @@ class _Compiler:
             step = self.triples("?this", path, "?value")
             values = f"{{ SELECT DISTINCT ?this ?value WHERE {{ {targets} {step} }} }}"
             body = f"{values} FILTER (!({condition}))"
-            yield check(param, body, value=True)
+            yield check(param, body, value=True, condition=condition, focused=True)
 
     def sparql_check(
         self,

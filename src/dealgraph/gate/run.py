@@ -14,7 +14,7 @@ import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
@@ -25,6 +25,16 @@ from .compile import TYPE_PATH, Check, compile_shapes
 
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 _CLASS_TEST = re.compile(r"(\?\w+) " + re.escape(TYPE_PATH) + r" (<[^<>\s]+>)")
+_PROJECTION = re.compile(r"^(SELECT \?this(?: \?value)?) WHERE", re.M)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One query and the checks it answers: a check's own query, or several checks of one
+    shape that share their focus (and value) nodes, each flagged ``?_ok<i>`` in the rows."""
+
+    query: str
+    checks: tuple[Check, ...]
 
 
 def gate(
@@ -41,16 +51,34 @@ def gate(
     """
     started = time.perf_counter()
     checks = compile_shapes(shapes) if checks is None else checks
-    checks = _with_subclasses(store, checks, union)
+    batches = _with_subclasses(store, merged(checks), union)
 
-    def run(check: Check) -> list[tuple[Check, ViolationResult]]:
-        solutions = store.query(check.query, use_default_graph_as_union=union)
+    def run(batch: Batch) -> list[list[tuple[Check, ViolationResult]]]:
+        solutions = store.query(batch.query, use_default_graph_as_union=union)
         names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
-        return [(check, _result(check, s, names, defined_in)) for s in solutions]
+        if len(batch.checks) == 1:
+            check = batch.checks[0]
+            return [[(check, _result(check, s, names, defined_in)) for s in solutions]]
+        found: list[list[tuple[Check, ViolationResult]]] = [[] for _ in batch.checks]
+        flags = [ox.Variable(f"_ok{i}") for i in range(len(batch.checks))]
+        for solution in solutions:
+            for i, check in enumerate(batch.checks):
+                # a violation where the condition is false; unbound (an error) is none,
+                # as FILTER (!(condition)) drops a row whose condition is an error
+                flag = solution[flags[i]]
+                if flag is not None and flag.value in ("false", "0"):
+                    found[i].append((check, _result(check, solution, names, defined_in)))
+        return found
 
     # pyoxigraph evaluates queries outside the GIL: one thread per core nearly divides the time
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = [item for items in pool.map(run, checks) for item in items]
+        per_check = {
+            id(check): items
+            for batch, lists in zip(batches, pool.map(run, batches), strict=True)
+            for check, items in zip(batch.checks, lists, strict=True)
+        }
+    # in the checks' order, then sorted (stably): the order one query per check gives
+    found = [item for check in checks for item in per_check[id(check)]]
     found.sort(key=lambda item: order(item[1]))
     results = [r for _, r in found]
     return ValidationReport(
@@ -62,10 +90,35 @@ def gate(
     )
 
 
-def _with_subclasses(store: ox.Store, checks: list[Check], union: bool) -> list[Check]:
-    """*checks* with every ``?x rdf:type/rdfs:subClassOf* <C>`` written as ``?x rdf:type ?t``
+def merged(checks: list[Check]) -> list[Batch]:
+    """*checks* as batches: the checks whose queries differ only in their final
+    ``FILTER (!(condition))`` (the node-level and count checks of one node shape, the value
+    checks of one property shape) become one query, so that their focus and value nodes are
+    found once; every condition is bound to ``?_ok<i>`` and a row is kept if one is false."""
+    groups: dict[str, list[Check]] = {}
+    batches: list[Batch] = []
+    for check in checks:
+        suffix = f" FILTER (!({check.condition})) }}"
+        if check.condition and check.query.endswith(suffix):
+            groups.setdefault(check.query[: -len(suffix)], []).append(check)
+        else:
+            batches.append(Batch(check.query, (check,)))
+    for head, members in groups.items():
+        if len(members) == 1:
+            batches.append(Batch(members[0].query, (members[0],)))
+            continue
+        flags = " ".join(f"?_ok{i}" for i in range(len(members)))
+        binds = " ".join(f"BIND (({c.condition}) AS ?_ok{i})" for i, c in enumerate(members))
+        failing = " || ".join(f"!?_ok{i}" for i in range(len(members)))
+        select = _PROJECTION.sub(rf"\1 {flags} WHERE", head, count=1)
+        batches.append(Batch(f"{select} {binds} FILTER ({failing}) }}", tuple(members)))
+    return batches
+
+
+def _with_subclasses(store: ox.Store, batches: list[Batch], union: bool) -> list[Batch]:
+    """*batches* with every ``?x rdf:type/rdfs:subClassOf* <C>`` written as ``?x rdf:type ?t``
     over the subclasses of C found in *store*: the same matches, planned far better."""
-    classes = {m.group(2) for c in checks for m in _CLASS_TEST.finditer(c.query)}
+    classes = {m.group(2) for b in batches for m in _CLASS_TEST.finditer(b.query)}
     subclasses: dict[str, str] = {}
     for cls in classes:
         query = f"SELECT DISTINCT ?s WHERE {{ ?s <{RDFS.subClassOf}>* {cls} }}"
@@ -77,7 +130,7 @@ def _with_subclasses(store: ox.Store, checks: list[Check], union: bool) -> list[
         t = f"?_t{next(fresh)}"
         return f"{match.group(1)} <{RDF.type}> {t} . VALUES {t} {{ {subclasses[match.group(2)]} }}"
 
-    return [replace(c, query=_CLASS_TEST.sub(typed, c.query)) for c in checks]
+    return [Batch(_CLASS_TEST.sub(typed, b.query), b.checks) for b in batches]
 
 
 def order(result: ViolationResult) -> tuple:
