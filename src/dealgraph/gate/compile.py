@@ -4,6 +4,8 @@ Each constraint of a targeted shape becomes one ``SELECT ?this ?value …`` quer
 nodes (the shape's targets) joined with what breaks the constraint. Shapes nested in
 ``sh:or``, ``sh:xone``, ``sh:and``, ``sh:not``, ``sh:node`` and ``sh:qualifiedValueShape``
 become boolean SPARQL expressions, "this node conforms", built from ``EXISTS`` filters. The
+checks of one shape that differ only in their final filter (``Check.condition``) are run as
+one query by :func:`dealgraph.gate.run.merged`, so that their focus nodes are found once. The
 queries give the results pyshacl gives (focus node, value, path, message, severity,
 component): pyshacl stays the oracle in the tests.
 
@@ -304,7 +306,12 @@ class _Compiler:
             if self.g.value(prop, param) is not None:
                 ok = self.count_condition(prop, param, path, "?this")
                 yield check(param, f"FILTER (!({ok}))", value=False, condition=ok)
-        if (most := self.g.value(prop, SH.maxCount)) is not None:
+        if (most := self.g.value(prop, SH.maxCount)) is not None and int(most) <= 1:
+            # "no two distinct values" as EXISTS: cheaper than grouping at 1M triples, and
+            # it joins the node shape's other focus-level checks in one query (run.merged)
+            ok = self.count_condition(prop, SH.maxCount, path, "?this")
+            yield check(SH.maxCount, f"FILTER (!({ok}))", value=False, condition=ok)
+        elif most is not None:
             # grouped rather than EXISTS: one pass over the values of every focus node
             tail = f" GROUP BY ?this HAVING (COUNT(DISTINCT ?_any) > {int(most)})"
             yield check(

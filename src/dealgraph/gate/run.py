@@ -117,7 +117,8 @@ def merged(checks: list[Check]) -> list[Batch]:
 
 def _with_subclasses(store: ox.Store, batches: list[Batch], union: bool) -> list[Batch]:
     """*batches* with every ``?x rdf:type/rdfs:subClassOf* <C>`` written as ``?x rdf:type ?t``
-    over the subclasses of C found in *store*: the same matches, planned far better."""
+    over the subclasses of C found in *store* (``?x rdf:type <C>`` when C has none): the same
+    matches, planned far better."""
     classes = {m.group(2) for b in batches for m in _CLASS_TEST.finditer(b.query)}
     subclasses: dict[str, str] = {}
     for cls in classes:
@@ -127,6 +128,8 @@ def _with_subclasses(store: ox.Store, batches: list[Batch], union: bool) -> list
     fresh = itertools.count(1)
 
     def typed(match: re.Match[str]) -> str:
+        if " " not in subclasses[match.group(2)]:  # no subclass: a plain pattern, cheaper
+            return f"{match.group(1)} <{RDF.type}> {match.group(2)}"
         t = f"?_t{next(fresh)}"
         return f"{match.group(1)} <{RDF.type}> {t} . VALUES {t} {{ {subclasses[match.group(2)]} }}"
 
