@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import pyoxigraph as ox
 import typer
@@ -617,14 +618,10 @@ def asof_command(
 
     settings = _settings(ctx, root, store)
     try:
-        when = parse_day(day)
-        answer = rights_in_force(_published_store(settings), when, holder)
+        answer = rights_in_force(_published_store(settings), parse_day(day), holder)
     except DealgraphError as error:
         _fail(error)
-    if fmt is TimeFormat.json:
-        typer.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
-    else:
-        sys.stdout.write(asof_table(answer))
+    _print_time_answer(answer, fmt, asof_table)
 
 
 @app.command("diff")
@@ -649,10 +646,15 @@ def diff_command(
         result = diff(_published_store(settings), start, end)
     except DealgraphError as error:
         _fail(error)
+    _print_time_answer(result, fmt, diff_table)
+
+
+def _print_time_answer(answer: Any, fmt: TimeFormat, as_table: Callable[[Any], str]) -> None:
+    """An answer of ``asof`` or ``diff``: its JSON, or its plain-text table."""
     if fmt is TimeFormat.json:
-        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(diff_table(result))
+        sys.stdout.write(as_table(answer))
 
 
 def _published_store(settings: Settings) -> ox.Store:
