@@ -239,13 +239,15 @@ def test_every_right_has_a_start_before_its_end(timeline: dict[str, RightInTime]
         assert right.until is None or right.start <= right.until, iri
 
 
-def test_a_holder_is_found_by_name_whatever_its_case_and_accents_or_by_iri(
+def test_a_holder_is_found_by_name_whatever_its_case_accents_and_spacing_or_by_iri(
     store: pyoxigraph.Store,
 ) -> None:
     by_name = on(store, "2025-06-30", "Microsoft")
     assert on(store, "2025-06-30", "  micrÓsoft ") == by_name
     assert on(store, "2025-06-30", MICROSOFT) == by_name
     assert on(store, "2025-06-30", "OPENAI") == {ORACLE, CAPACITY, OA_SHARE_2030}
+    assert on(store, "2025-06-30", "Open AI") == on(store, "2025-06-30", "open-ai")
+    assert on(store, "2025-06-30", "open-ai") == {ORACLE, CAPACITY, OA_SHARE_2030}
     assert on(store, "2025-06-30", "Oracle") == set()  # an agent holding nothing
 
 

@@ -284,10 +284,11 @@ def resolve_holders(agents: list[Agent], holder: str) -> tuple[Ref, ...]:
 
 
 def name_key(name: str) -> str:
-    """A name folded for comparison: no accents, no case, single spaces."""
+    """A name folded for comparison: no accents, no case, letters and digits only, so that
+    "Open AI", "open-ai" and "OpenAI" are one name."""
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    return "".join(c for c in bare.casefold() if c.isalnum())
 
 
 def _ref(row: dict[str, dict[str, str]], name: str, label_name: str) -> Ref | None:
