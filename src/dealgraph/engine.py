@@ -194,7 +194,7 @@ def _time(store: pyoxigraph.Store, job: TimeJob) -> Outcome:
             answer = diff(store, start, end).to_json()
     except BadTimeInput as exc:
         return failure(400, str(exc))
-    body = json.dumps(answer, ensure_ascii=False, indent=1).encode("utf-8")
+    body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
     return Outcome(200, "application/json", body)
 
 

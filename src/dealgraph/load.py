@@ -20,7 +20,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import SourceError
-from .namespaces import GRAPH_BASE
+from .namespaces import GRAPH_BASE, prefixes
 from .settings import Settings
 
 # File suffix -> (pyoxigraph format, name used in messages)
@@ -170,8 +170,8 @@ def load(settings: Settings) -> Sources:
 
 def _bind_project_prefixes(graph: Graph) -> None:
     """Bind dealgraph's own prefixes in *graph*, for reports and serialisations."""
-    graph.namespace_manager.bind("dg", "https://w3id.org/dealgraph/ontology#")
-    graph.namespace_manager.bind("id", "https://w3id.org/dealgraph/id/")
+    for prefix, namespace in prefixes("dg", "id").items():
+        graph.namespace_manager.bind(prefix, namespace)
 
 
 def _rdf_files(root: Path, folder: Path) -> list[Path]:

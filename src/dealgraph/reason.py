@@ -25,7 +25,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from .errors import InconsistentOntologyError, ReasonerError
-from .namespaces import INSTANCE_BASE
+from .namespaces import PREFIXES, prefixes
 
 INFERRED_ONTOLOGY = "https://w3id.org/dealgraph/graph/inferred-by-hermit"
 _INPUT_ONTOLOGY = "https://w3id.org/dealgraph/graph/reasoner-input"
@@ -88,8 +88,8 @@ def reason(
             unsatisfiable,
         )
     inferred = _complete(asserted, entailed)
-    inferred.namespace_manager.bind("dg", "https://w3id.org/dealgraph/ontology#")
-    inferred.namespace_manager.bind("id", INSTANCE_BASE)
+    for prefix, namespace in prefixes("dg", "id").items():
+        inferred.namespace_manager.bind(prefix, namespace)
     return Reasoning(inferred=inferred, seconds=time.perf_counter() - started, warnings=warnings)
 
 
@@ -212,7 +212,7 @@ def _aliases(asserted: Graph) -> set[Node]:
 
 def _is_builtin(term: Node) -> bool:
     return isinstance(term, URIRef) and term.startswith(
-        (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
+        (str(OWL), str(RDF), str(RDFS), PREFIXES["xsd"])
     )
 
 

@@ -25,9 +25,10 @@ from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from ..namespaces import PREFIXES
 from ..validate import path_text
 
-TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+TYPE_PATH = f"<{PREFIXES['rdf']}type>/<{PREFIXES['rdfs']}subClassOf>*"
 
 # Datatypes whose lexical form the cast function of the same name checks: an ill-typed
 # literal breaks sh:datatype. Only those rdflib checks too (it leaves xsd:gYear… unchecked),

@@ -22,17 +22,15 @@ from dataclasses import replace
 import pyoxigraph as ox
 from rdflib import SH, Graph
 
+from ..namespaces import ONTOLOGY_IRI, PREFIXES
 from ..validate import ValidationReport, ViolationResult
 from .compile import FOCUS_MARK, Check
 from .run import gate, order, report_graph
 
 DEPTH = 2  # how far ahead the shapes look from a focus node (see the module's docstring)
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SCHEMA_PREFIXES = (
-    "http://www.w3.org/2000/01/rdf-schema#",
-    "http://www.w3.org/2002/07/owl#",
-)
-_ONTOLOGY = "https://w3id.org/dealgraph/ontology"
+_TYPE = PREFIXES["rdf"] + "type"
+_SCHEMA_PREFIXES = (PREFIXES["rdfs"], PREFIXES["owl"])
+_ONTOLOGY = ONTOLOGY_IRI
 _RECURSIVE = re.compile(r"(<[^<>\s]+>|[A-Za-z][\w-]*:[\w-]+)\s*[+*]")
 
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 
 from ..gate.run import store_of
-from ..namespaces import DG, PROV
+from ..namespaces import DG, PREFIXES, PROV
 from .periods import DAY, day_before, period
 
 Node = ox.NamedNode | ox.BlankNode
@@ -42,8 +42,8 @@ Triple = tuple[Node, ox.NamedNode, ox.Literal]
 
 _XSD_DATE = str(XSD.date)
 _PLAIN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
 
 _DATES = f"""SELECT ?node ?date ?precision WHERE {{
   ?node <{DG.date}> ?date OPTIONAL {{ ?node <{DG.datePrecision}> ?precision }} }}"""

@@ -15,11 +15,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..namespaces import INSTANCE_BASE
 from .asof import Ref, RightInTime, rights_timeline
 from .periods import BadTimeInput, looks_like_day, parse_day
 from .rows import Rows, day_value, run, value
 
-AGREEMENT_BASE = "https://w3id.org/dealgraph/id/agreement/"
+AGREEMENT_BASE = INSTANCE_BASE + "agreement/"
 
 
 @dataclass(frozen=True)

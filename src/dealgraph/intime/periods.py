@@ -7,8 +7,9 @@ import re
 from datetime import date, timedelta
 
 from ..errors import DealgraphError
+from ..namespaces import PREFIXES
 
-DG = "https://w3id.org/dealgraph/ontology#"
+DG = PREFIXES["dg"]
 YEAR = DG + "YearPrecision"
 MONTH = DG + "MonthPrecision"
 DAY = DG + "DayPrecision"

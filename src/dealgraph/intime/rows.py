@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..namespaces import sparql_prologue
+
 Rows = list[dict[str, dict[str, str]]]  # SPARQL JSON bindings: variable -> {type, value, …}
 SPARQL_FOLDER = Path(__file__).with_name("sparql")
 
 
 @cache
 def sparql(name: str) -> str:
-    """The text of ``sparql/NAME.rq`` next to this module."""
-    return (SPARQL_FOLDER / f"{name}.rq").read_text(encoding="utf-8")
+    """The text of ``sparql/NAME.rq`` next to this module, after the project's prefixes (the
+    files declare only prefixes that are not in :data:`dealgraph.namespaces.PREFIXES`)."""
+    return sparql_prologue() + (SPARQL_FOLDER / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def run(store: ox.Store, name: str) -> Rows:

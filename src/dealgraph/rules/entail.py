@@ -31,8 +31,9 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from ..errors import InconsistentOntologyError
+from ..namespaces import PREFIXES
 
-_BUILTIN = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
+_BUILTIN = (str(OWL), str(RDF), str(RDFS), PREFIXES["xsd"])
 _TRIVIAL = {OWL.Thing, OWL.NamedIndividual, RDFS.Resource}
 _TYPE = ox.NamedNode(str(RDF.type))
 

@@ -74,8 +74,8 @@ def links_turtle(
     lines = [
         f"# Wikidata links proposed by `dealgraph link` from {endpoint} on {day}.",
         "# Review each one (label, description) before copying it into data/wikidata-links.ttl.",
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
-        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .",
+        f"@prefix owl: <{PREFIXES['owl']}> .",
+        f"@prefix dg: <{PREFIXES['dg']}> .",
         f"@prefix wd: <{WD}> .",
         "",
     ]

@@ -19,21 +19,20 @@ from . import Route
 JSON = "application/json"
 AGREEMENTS = """
 SELECT ?agreement ?label ?date WHERE {
-  ?agreement a/rdfs:subClassOf* <https://w3id.org/dealgraph/ontology#Agreement> ;
-             <https://w3id.org/dealgraph/ontology#date> ?date .
+  ?agreement a/rdfs:subClassOf* dg:Agreement ; dg:date ?date .
   OPTIONAL { ?agreement rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
 } ORDER BY ?date ?agreement"""
 
 
-async def _answer(state: ServerState, job: TimeJob) -> dict:
-    """The JSON answer of *job*; a 400 names what is wrong with the question."""
+async def _answer(state: ServerState, job: TimeJob) -> bytes:
+    """The JSON answer of *job*, as the worker wrote it; a 400 names what is wrong."""
     try:
         outcome = await state.pool.run(job)
     except POOL_ERRORS as exc:
         raise unavailable(exc) from None
     if outcome.status != 200:
         raise HttpError(outcome.status, outcome.message)
-    return json.loads(outcome.body)
+    return outcome.body
 
 
 async def asof(request: Request, state: ServerState) -> Response:
@@ -44,9 +43,10 @@ async def asof(request: Request, state: ServerState) -> Response:
     published = state.published()
     variant = f"asof|{media}|{day}|{holder}|{date.today()}"  # "today" decides the future note
     headers = revalidate(request, published, variant)
-    answer = await _answer(state, TimeJob(str(published.build_dir), "asof", (day, holder)))
+    body = await _answer(state, TimeJob(str(published.build_dir), "asof", (day, holder)))
     if media == JSON:
-        return Response(json.dumps(answer, ensure_ascii=False), media_type=JSON, headers=headers)
+        return Response(body, media_type=JSON, headers=headers)
+    answer = json.loads(body)
     page = state.render("asof.html", answer=answer, day=day, holder=holder, info=published.info)
     return html_page(page, headers)
 
@@ -58,18 +58,19 @@ async def diff(request: Request, state: ServerState) -> Response:
     end = request.query_params.get("to", "")
     published = state.published()
     headers = revalidate(request, published, f"diff|{media}|{start}|{end}")
-    answer = None
-    if start and end:
-        answer = await _answer(state, TimeJob(str(published.build_dir), "diff", (start, end)))
-    elif media == JSON:
+    if not (start and end) and media == JSON:
         raise HttpError(400, "give both 'from' and 'to': each a date (YYYY-MM-DD) or an agreement")
+    body = None
+    if start and end:
+        body = await _answer(state, TimeJob(str(published.build_dir), "diff", (start, end)))
     if media == JSON:
-        return Response(json.dumps(answer, ensure_ascii=False), media_type=JSON, headers=headers)
+        return Response(body, media_type=JSON, headers=headers)
     agreements = await state.per_build(
         "agreements", published, lambda: select(state.pool, published, AGREEMENTS)
     )
     page = state.render(
-        "diff.html", answer=answer, start=start, end=end, agreements=agreements,
+        "diff.html", answer=json.loads(body) if body else None, start=start, end=end,
+        agreements=agreements,
         info=published.info,
     )  # fmt: skip
     return html_page(page, headers)
