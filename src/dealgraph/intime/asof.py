@@ -13,7 +13,6 @@ those in force on a day. :func:`rights_in_force` does both on a store.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -21,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..folding import fold
 from .periods import BadTimeInput
 from .rows import Rows, day_value, run, value
 
@@ -286,9 +286,7 @@ def resolve_holders(agents: list[Agent], holder: str) -> tuple[Ref, ...]:
 def name_key(name: str) -> str:
     """A name folded for comparison: no accents, no case, letters and digits only, so that
     "Open AI", "open-ai" and "OpenAI" are one name."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c for c in bare.casefold() if c.isalnum())
+    return "".join(c for c in fold(name) if c.isalnum())
 
 
 def _ref(row: dict[str, dict[str, str]], name: str, label_name: str) -> Ref | None:

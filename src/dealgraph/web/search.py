@@ -7,9 +7,9 @@ translation or paraphrase included), ignoring case, accents and the kind of apos
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
+from ..folding import fold
 from ..namespaces import GRAPH_BASE, NAMED_GRAPHS, href
 from .published import Published
 from .store_queries import select
@@ -45,9 +45,7 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "«": " ", "»":
 
 def normalize(text: str) -> str:
     """Lower case, no accents, one kind of apostrophe, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(APOSTROPHES))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    return " ".join(fold(text.translate(APOSTROPHES)).split())
 
 
 @dataclass
