@@ -199,7 +199,9 @@ def test_an_earliest_of_two_dates_is_a_plain_date() -> None:
         assert bar_row.get("data-expiry") == "date"
         return bar_row.get("data-x1")
 
-    assert bar_end(timeline) == bar_end(plain) is not None
+    end = bar_end(timeline)
+    assert end is not None and float(end) > 0
+    assert end == bar_end(plain)
 
 
 # --- the package's seams: time in force, markup in labels, one drawing for every caller ---

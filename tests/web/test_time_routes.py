@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -142,3 +143,11 @@ def test_browser_picks_a_date_under_the_timeline_and_sees_what_was_in_force(
         page.click("form.asof-form button")
         page.wait_for_url("**holder=Microsoft")
         assert "held by Microsoft" in (page.text_content("#asof-count") or "")
+
+
+def test_asof_without_a_date_answers_for_today(http: httpx.Client) -> None:
+    answer = http.get("/asof", params={"format": "json"}).json()
+    assert answer["as_of"] == date.today().isoformat()
+    assert "note" not in answer  # today is not in the future
+    dated = {"date": date.today().isoformat(), "format": "json"}
+    assert answer == http.get("/asof", params=dated).json()
