@@ -62,6 +62,11 @@ async def _editor_terms(state: ServerState, published) -> list[dict[str, str]]:
     return terms
 
 
+async def _vocabulary_json(state: ServerState, published) -> str:
+    """What the page's JavaScript knows of the vocabulary: prefixes, links, editor terms."""
+    return _script_json({**LINKS_FOR_PAGES, "terms": await _editor_terms(state, published)})
+
+
 async def index_page(request: Request, state: ServerState) -> Response:
     """The query page: dataset summary, timeline, example queries, editor."""
     published = state.published()
@@ -81,8 +86,8 @@ async def index_page(request: Request, state: ServerState) -> Response:
         stats=stats,
         examples=examples,
         examples_json=_script_json(examples),
-        vocabulary_json=_script_json(
-            {**LINKS_FOR_PAGES, "terms": await _editor_terms(state, published)}
+        vocabulary_json=await state.per_build(  # the same for every page of a build
+            "vocabulary", published, lambda: _vocabulary_json(state, published)
         ),
         prefixes=list(PREFIXES),
         timeout=state.serve.timeout,
