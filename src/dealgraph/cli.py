@@ -179,6 +179,15 @@ def build_command(
     store: StoreOption = None,
     sources: SourcesOption = None,
     root: RootOption = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Build everything again, even when only facts changed since the current "
+            "build (by default such an edit is applied to it: only what it touches is "
+            "checked again).",
+        ),
+    ] = False,
 ) -> None:
     """Validate, then publish the store atomically. Same exit codes as validate."""
     from .pipeline import WIKIDATA_GRAPH, build
@@ -190,7 +199,7 @@ def build_command(
         _warn(reason)
     progress = _Progress()
     try:
-        info = build(settings, progress)
+        info = build(settings, progress, full=full, note=progress.note)
     except ValidationFailed as error:
         sys.stdout.write(format_report(error.report, "text"))
         _fail(error, "nothing was published; the current store is unchanged")
@@ -200,6 +209,8 @@ def build_command(
     if str(WIKIDATA_GRAPH) not in info.triples:
         _note(NO_SNAPSHOT_NOTE)
     typer.echo(f"published build {info.build_id} in {settings.store_dir}")
+    if info.based_on:
+        typer.echo(f"  made from build {info.based_on} and the facts edited since")
     width = max(len(iri) for iri in info.triples)
     for iri, count in info.triples.items():
         typer.echo(f"  {iri:<{width}}  {count:>8} triples")
@@ -686,6 +697,10 @@ class _Progress:
 
     def done(self) -> None:
         _note(f"[{time.perf_counter() - self.started:6.2f} s] done")
+
+    def note(self, message: str) -> None:
+        """Say *message* among the stages."""
+        _note(f"[{time.perf_counter() - self.started:6.2f} s] {message}")
 
 
 def _note(message: str) -> None:

@@ -73,6 +73,10 @@ class Sources:
     # as they stand (neither reasoned over nor validated: they are not dealgraph's facts).
     named: dict[str, Graph] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)  # those of the data files
+    # What defined_in is made of: the files typing each subject, and those stating anything
+    # about it (kept for the next build, which updates them for the files that changed).
+    typed_in: dict[str, list[str]] = field(default_factory=dict)
+    written_in: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def data(self) -> Graph:
@@ -165,6 +169,29 @@ def load(settings: Settings) -> Sources:
         lines=dict(lines),
         named=dict(named),
         prefixes=prefixes,
+        typed_in=dict(typed),
+        written_in=dict(anywhere),
+    )
+
+
+def load_schema(settings: Settings) -> tuple[Graph, Graph]:
+    """The ontology (without its alignments) and the shapes, as :func:`load` reads them: what
+    a build after an edit of the facts reads again (they are small)."""
+    ontology, shapes = Graph(), Graph()
+    for path in _rdf_files(settings.root, settings.ontology_dir):
+        if not path.name.startswith(ALIGNMENTS_PREFIX):
+            _parse_into(ontology, settings.root, path)
+    for path in _rdf_files(settings.root, settings.shapes_dir):
+        _parse_into(shapes, settings.root, path)
+    for graph in (ontology, shapes):
+        _bind_project_prefixes(graph)
+    return ontology, shapes
+
+
+def is_fact_file(settings: Settings, path: Path) -> bool:
+    """Whether *path* holds facts: under ``data/``, outside its Wikidata snapshot."""
+    return path.is_relative_to(settings.data_dir) and not path.is_relative_to(
+        settings.data_dir / WIKIDATA_FOLDER
     )
 
 
@@ -255,6 +282,53 @@ def _parse_quads(root: Path, path: Path) -> tuple[str, str, list[ox.Quad], dict[
     return rel, text, quads, getattr(parser, "prefixes", {})
 
 
+@dataclass(frozen=True)
+class FileFacts:
+    """The facts of one data file: its triples (default graph) and its named graphs' quads,
+    its subjects and those it types with ``rdf:type`` (IRIs, blank ids), the line where each
+    subject's first statement starts, and its prefixes."""
+
+    rel: str
+    triples: list[ox.Quad]
+    named: list[ox.Quad]
+    subjects: set[str]
+    typed: set[str]
+    lines: dict[str, int]
+    prefixes: dict[str, str]
+
+    @property
+    def has_blank_nodes(self) -> bool:
+        return any(
+            isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+            for quad in self.triples
+        )
+
+
+def read_facts(root: Path, path: Path) -> FileFacts:
+    """Parse the data file *path* (its name in messages relative to *root*); a
+    :class:`SourceError` with the file and line when it cannot be used."""
+    rel, text, quads, file_prefixes = _parse_quads(root, path)
+    subjects: set[str] = set()
+    typed: set[str] = set()
+    facts: list[ox.Quad] = []
+    named: list[ox.Quad] = []
+    for quad in quads:
+        subject, predicate, obj, graph_name = quad
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+            triple_term = subject if isinstance(subject, ox.Triple) else obj
+            raise SourceError(f"{rel}: RDF-star triple terms are not supported ({triple_term})")
+        if isinstance(graph_name, ox.NamedNode):
+            named.append(quad)
+            continue
+        subjects.add(subject.value)
+        if predicate.value == _RDF_TYPE:
+            typed.add(subject.value)
+        facts.append(quad if isinstance(graph_name, ox.DefaultGraph) else ox.Quad(*quad.triple))
+    prefixes = {prefix: namespace for prefix, namespace in file_prefixes.items() if prefix}
+    lines = _statement_lines(text, file_prefixes, subjects)
+    return FileFacts(rel, facts, named, subjects, typed, lines, prefixes)
+
+
 def _parse_facts(
     store: ox.Store,
     root: Path,
@@ -266,30 +340,16 @@ def _parse_facts(
     """Parse the data file *path* into the default graph of *store* (its named graphs into
     *named*), record each subject's first line in *lines* and the file's prefixes in
     *prefixes*; return its subjects and those it types with ``rdf:type`` (IRIs, blank ids)."""
-    rel, text, quads, file_prefixes = _parse_quads(root, path)
-    subjects: set[str] = set()
-    typed: set[str] = set()
-    facts: list[ox.Quad] = []
-    for quad in quads:
-        subject, predicate, obj, graph_name = quad
-        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
-            triple_term = subject if isinstance(subject, ox.Triple) else obj
-            raise SourceError(f"{rel}: RDF-star triple terms are not supported ({triple_term})")
-        if isinstance(graph_name, ox.NamedNode):
-            named.setdefault(graph_name.value, Graph()).add(
-                (_term(subject, rel), _term(predicate, rel), _term(obj, rel))
-            )
-            continue
-        subjects.add(subject.value)
-        if predicate.value == _RDF_TYPE:
-            typed.add(subject.value)
-        facts.append(quad if isinstance(graph_name, ox.DefaultGraph) else ox.Quad(*quad.triple))
-    store.extend(facts)
-    for prefix, namespace in file_prefixes.items():
-        if prefix:
-            prefixes.setdefault(prefix, namespace)
-    lines.update(_statement_lines(text, file_prefixes, subjects))
-    return subjects, typed
+    facts = read_facts(root, path)
+    for subject, predicate, obj, graph_name in facts.named:
+        named.setdefault(graph_name.value, Graph()).add(  # type: ignore[union-attr]
+            (_term(subject, facts.rel), _term(predicate, facts.rel), _term(obj, facts.rel))
+        )
+    store.extend(facts.triples)
+    for prefix, namespace in facts.prefixes.items():
+        prefixes.setdefault(prefix, namespace)
+    lines.update(facts.lines)
+    return facts.subjects, facts.typed
 
 
 def _reserved_graph_message(rel: str, text: str, name: str) -> str:
@@ -352,6 +412,11 @@ def _syntax_message(rel: str, fmt_name: str, error: SyntaxError) -> str:
         if error.offset:
             where += f":{error.offset}"
     return f"{where}: {fmt_name} syntax error: {reason}"
+
+
+def rdflib_term(term: object) -> Node:
+    """The rdflib term for a pyoxigraph term (``"x"`` and ``"x"^^xsd:string`` are one)."""
+    return _term(term, "")
 
 
 def _term(term: object, rel: str) -> Node:

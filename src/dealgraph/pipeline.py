@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
+from .delta.state import BuildState, folder_digest, source_digests
 from .errors import ValidationFailed
 from .gate import gate
 from .gate.run import add_graphs
@@ -114,14 +115,33 @@ def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
     )
 
 
-def build(settings: Settings, progress: Progress | None = None) -> BuildInfo:
+def build(
+    settings: Settings,
+    progress: Progress | None = None,
+    full: bool = False,
+    note: Callable[[str], None] | None = None,
+) -> BuildInfo:
     """Check the sources, then publish them as the new current build of the store.
+
+    Unless *full*, an edit of the facts since the current build is applied to it
+    (:mod:`dealgraph.delta`): only what the edit touches is reasoned over, derived and
+    checked again. What cannot be applied so (the ontology or the shapes changed, nothing
+    published yet…) is built in full, and *note* is told why.
 
     Raises :class:`ValidationFailed` (carrying the report) when the data breaks the shapes;
     then, as on any other error, the store is left as it was.
     """
-    # The digest is taken before reading, so an edit made during the build makes it stale.
+    if not full:
+        from .delta.rebuild import rebuild
+
+        made = rebuild(settings, progress or _quiet)
+        if isinstance(made, BuildInfo):
+            return _with_timings(settings, made, made.timings)
+        if note is not None:
+            note(f"building everything: {made}")
+    # The digests are taken before reading, so an edit made during the build makes it stale.
     digest = source_digest(settings.root, settings.source_files())
+    files, facts = source_digests(settings)
     result = check(settings, progress)
     if not result.conforms:
         raise ValidationFailed(result.report)
@@ -129,7 +149,23 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildInfo:
     started = time.perf_counter()
     timings = dict(result.timings)
     timings["publish"] = 0.0  # rewritten below; publish() stores the timings it is given
-    info = publish(_graphs(result), settings.store_dir, digest, timings)
+    record = BuildState(
+        files=files,
+        facts=facts,
+        articles=folder_digest(settings.articles_dir),
+        typed_in=result.sources.typed_in,
+        written_in=result.sources.written_in,
+        lines=result.sources.lines,
+        warnings=result.report.results,
+        shapes=result.report.shapes,
+    )
+    info = publish(
+        _graphs(result),
+        settings.store_dir,
+        digest,
+        timings,
+        keep=lambda folder: record.save(folder, settings.root),
+    )
     timings["publish"] = time.perf_counter() - started
     return _with_timings(settings, info, timings)
 

@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,9 +27,11 @@ def publish(
     store_dir: Path,
     source_digest: str,
     timings: dict[str, float] | None = None,
+    keep: Callable[[Path], None] | None = None,
 ) -> BuildInfo:
     """Write *graphs* (named graph IRI -> triples: an rdflib graph or a store's default
-    graph) as a new build and make it the current one.
+    graph) as a new build and make it the current one; *keep*, when given, writes what the
+    next build needs into the new build's folder before it is published.
 
     Everything is written under a hidden ``builds/.partial-<id>`` folder first, renamed to
     ``builds/<id>`` once complete; only then does the ``current`` link move, by an atomic
@@ -38,6 +40,38 @@ def publish(
     removed by a later publish). A store folder that cannot be written is a
     :class:`StoreError`.
     """
+
+    def fill(store: pyoxigraph.Store) -> dict[str, int]:
+        counts = {iri: _write_graph(store, iri, graph) for iri, graph in graphs.items()}
+        store.flush()
+        store.optimize()
+        return counts
+
+    return _publish(store_dir, source_digest, timings, fill, keep)
+
+
+def publish_changed(
+    previous: Path,
+    store_dir: Path,
+    source_digest: str,
+    change: Callable[[pyoxigraph.Store], dict[str, int]],
+    keep: Callable[[Path], None] | None = None,
+) -> BuildInfo:
+    """A new build made from the build in the folder *previous*, published as :func:`publish`
+    does: its store is copied (a RocksDB checkpoint: hard links to the same immutable files,
+    whatever its size), then *change* edits the copy and returns the triple count of each
+    named graph. An exception from *change* abandons the new build."""
+    return _publish(store_dir, source_digest, None, change, keep, base=previous)
+
+
+def _publish(
+    store_dir: Path,
+    source_digest: str,
+    timings: dict[str, float] | None,
+    fill: Callable[[pyoxigraph.Store], dict[str, int]],
+    keep: Callable[[Path], None] | None,
+    base: Path | None = None,
+) -> BuildInfo:
     builds = store_dir / BUILDS_FOLDER
     now = datetime.now(UTC)
     build_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -49,12 +83,13 @@ def publish(
     except OSError as error:
         raise StoreError(f"cannot write the store in {store_dir}: {error.strerror}") from None
     try:
+        if base is not None:
+            pyoxigraph.Store.read_only(str(base / OXIGRAPH_FOLDER)).backup(
+                str(partial / OXIGRAPH_FOLDER)
+            )
         store = pyoxigraph.Store(str(partial / OXIGRAPH_FOLDER))
-        counts: dict[str, int] = {}
-        for graph_iri, graph in graphs.items():
-            counts[graph_iri] = _write_graph(store, graph_iri, graph)
+        counts = fill(store)
         store.flush()
-        store.optimize()
         del store  # close RocksDB before readers open it
         info = BuildInfo(
             build_id=build_id,
@@ -63,7 +98,10 @@ def publish(
             triples=counts,
             timings=dict(timings or {}),
             dealgraph_version=__version__,
+            based_on=base.name if base is not None else "",
         )
+        if keep is not None:
+            keep(partial)
         (partial / INFO_FILE).write_text(info.to_json(), encoding="utf-8")
         os.rename(partial, build_dir)
         _switch_current(store_dir, build_dir)

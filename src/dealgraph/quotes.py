@@ -134,7 +134,7 @@ def with_quote_proof(report: ValidationReport, proof: QuoteProof) -> ValidationR
     conforms = report.conforms and not proof.results
     graph.set((verdict, SH.conforms, Literal(conforms)))
     return replace(
-        report, conforms=conforms, results=results, shapes=sorted([*report.shapes, CHECK])
+        report, conforms=conforms, results=results, shapes=sorted({*report.shapes, CHECK})
     )
 
 

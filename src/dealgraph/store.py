@@ -41,6 +41,7 @@ class BuildInfo:
     triples: dict[str, int]  # named graph IRI -> triple count
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     dealgraph_version: str = ""
+    based_on: str = ""  # the build this one was made from by applying an edit ("": in full)
 
     @property
     def total_triples(self) -> int:

@@ -31,6 +31,8 @@ DEPTH = 2  # how far ahead the shapes look from a focus node (see the module's d
 _TYPE = PREFIXES["rdf"] + "type"
 _SCHEMA_PREFIXES = (PREFIXES["rdfs"], PREFIXES["owl"])
 _ONTOLOGY = ONTOLOGY_IRI
+_SCHEMA_RDFS = {PREFIXES["rdfs"] + n for n in ("subClassOf", "subPropertyOf", "domain", "range")}
+_INDIVIDUAL_OWL = {PREFIXES["owl"] + n for n in ("sameAs", "differentFrom")}
 _RECURSIVE = re.compile(r"(<[^<>\s]+>|[A-Za-z][\w-]*:[\w-]+)\s*[+*]")
 
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -104,7 +106,7 @@ def recheck(
     change of *changed*, the triples added or removed): only the touched focus nodes are
     checked again."""
     started = time.perf_counter()
-    if any(_schema_change(t) for t in changed):
+    if any(schema_change(t) for t in changed):
         return gate(store, shapes, defined_in, checks, union)
     focus = touched(store, changed, recursive_properties(shapes))
     iris = {n for n in focus if not isinstance(n, ox.BlankNode)}
@@ -145,14 +147,17 @@ def _restricted(checks: list[Check], focus: set[object]) -> list[Check]:
     return [replace(c, query=c.query.replace(FOCUS_MARK, values)) for c in checks]
 
 
-def _schema_change(triple: Triple) -> bool:
-    """A change of the class or property hierarchy, or of an axiom: re-check everything."""
+def schema_change(triple: Triple) -> bool:
+    """A change of the class or property hierarchy, or of an axiom: re-check everything.
+    Labels, comments and owl:sameAs links of the facts' nodes are facts like any other."""
     s, p, o = triple
     if isinstance(s, ox.NamedNode) and s.value.startswith(_ONTOLOGY):
         return True  # a term of the ontology, or the ontology document (SPARQL targets read it)
     if p.value == _TYPE:  # a new class or property, not a new member of a class
         return isinstance(o, ox.NamedNode) and o.value.startswith(_SCHEMA_PREFIXES)
-    return p.value.startswith(_SCHEMA_PREFIXES)
+    if p.value.startswith(PREFIXES["rdfs"]):
+        return p.value in _SCHEMA_RDFS
+    return p.value.startswith(PREFIXES["owl"]) and p.value not in _INDIVIDUAL_OWL
 
 
 def _refiled(result: ViolationResult, defined_in: dict[str, list[str]]) -> ViolationResult:

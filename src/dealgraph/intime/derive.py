@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
@@ -45,19 +46,37 @@ _PLAIN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
 
-_DATES = f"""SELECT ?node ?date ?precision WHERE {{
+
+# Each query reads the whole store, or with ``only`` (a VALUES clause) the nodes it names.
+def _dates(only: str = "") -> str:
+    return f"""SELECT ?node ?date ?precision WHERE {{ {only}
   ?node <{DG.date}> ?date OPTIONAL {{ ?node <{DG.datePrecision}> ?precision }} }}"""
-_RIGHTS = f"""SELECT DISTINCT ?right WHERE {{
+
+
+def _rights(only: str = "") -> str:
+    return f"""SELECT DISTINCT ?right WHERE {{ {only}
   ?class <{_SUBCLASS}>* <{DG.Right}> . ?right <{_RDF_TYPE}> ?class }}"""
-_COMPOSITES = f"SELECT ?trigger WHERE {{ ?trigger <{_RDF_TYPE}> <{DG.CompositeTrigger}> }}"
+
+
+def _composites(only: str = "") -> str:
+    return f"SELECT ?trigger WHERE {{ {only} ?trigger <{_RDF_TYPE}> <{DG.CompositeTrigger}> }}"
+
+
 # Every value the rules read (besides dates and types), by property: a few rows per right.
 _LINKS = (
     DG.earliestDay, DG.latestDay, DG.inForceFrom, DG.inForceUntil, DG.grantedBy, DG.endedBy,
     DG.supersededBy, DG.expiryCondition, DG.member, DG.combination, PROV.wasRevisionOf,
 )  # fmt: skip
-_VALUES = f"""SELECT ?s ?p ?o WHERE {{
+
+
+def _values(only: str = "") -> str:
+    return f"""SELECT ?s ?p ?o WHERE {{ {only}
   VALUES ?p {{ {" ".join(f"<{p}>" for p in _LINKS)} }} ?s ?p ?o }}"""
 
+
+_REVISION = PROV.wasRevisionOf
+# What a right's time in force reads, from the right on (besides its revisions, backwards).
+_REACH = (DG.grantedBy, DG.endedBy, DG.supersededBy, _REVISION, DG.expiryCondition, DG.member)
 _EARLIEST, _LATEST = ox.NamedNode(str(DG.earliestDay)), ox.NamedNode(str(DG.latestDay))
 _FROM, _UNTIL = ox.NamedNode(str(DG.inForceFrom)), ox.NamedNode(str(DG.inForceUntil))
 
@@ -73,21 +92,69 @@ def derive(data: Graph, inferred: Graph, ontology: Graph | None = None) -> Graph
     return graph_of(derive_in_store(store_of(*graphs)))
 
 
-def derive_in_store(store: ox.Store) -> list[Triple]:
+@dataclass(frozen=True)
+class Scope:
+    """What to derive again after a change: the periods of *dated* nodes, the time in force
+    of *rights*, reading the facts of the nodes they reach (*reach*) and nothing else."""
+
+    dated: frozenset[ox.NamedNode]
+    rights: frozenset[ox.NamedNode]
+    reach: frozenset[ox.NamedNode]
+
+
+def scope_of(store: ox.Store, changed: set[ox.NamedNode]) -> Scope | None:
+    """The :class:`Scope` a change of the facts of the *changed* nodes can alter, or None
+    when it reaches a blank node (which a query cannot name: derive everything then).
+
+    A right's time in force reads its grant, its ends, its successors and their grants, and
+    its expiry trigger with the members of that trigger: the rights to derive again are the
+    changed nodes themselves and those that reach a changed node along these links."""
+    if not changed:
+        return Scope(frozenset(), frozenset(), frozenset())
+    nodes = " ".join(str(node) for node in changed)
+    found = store.query(f"""SELECT DISTINCT ?r WHERE {{ VALUES ?m {{ {nodes} }}
+      {{ BIND (?m AS ?r) }}
+      UNION {{ ?r <{DG.grantedBy}>|<{DG.endedBy}>|<{DG.supersededBy}>|^<{_REVISION}> ?m }}
+      UNION {{ ?r (<{DG.supersededBy}>|^<{_REVISION}>)/<{DG.grantedBy}> ?m }}
+      UNION {{ ?r <{DG.expiryCondition}>/<{DG.member}>* ?m }} }}""")
+    rights = {row["r"] for row in found}
+    start = " ".join(str(node) for node in rights | changed if isinstance(node, ox.NamedNode))
+    links = "|".join(f"<{p}>" for p in _REACH)
+    reach = {
+        row["n"]
+        for row in store.query(
+            f"SELECT DISTINCT ?n WHERE {{ VALUES ?r {{ {start} }} "
+            f"?r ({links}|^<{_REVISION}>)* ?n }}"
+        )
+    }
+    if any(isinstance(node, ox.BlankNode) for node in rights | reach):
+        return None
+    return Scope(frozenset(changed), frozenset(rights), frozenset(reach))  # type: ignore[arg-type]
+
+
+def derive_in_store(store: ox.Store, scope: Scope | None = None) -> list[Triple]:
     """The triples the time rules derive from the default graph of *store*, never one whose
-    subject already has a value for its property there; *store* is not changed."""
+    subject already has a value for its property there; *store* is not changed.
+
+    With *scope*, only the periods of its dated nodes and the time in force of its rights,
+    read from the facts of the nodes it reaches (the build after a small edit)."""
+
+    def only(variable: str) -> str:
+        return "" if scope is None else _only(variable, scope.reach)
+
     values: dict[str, dict[Node, list]] = defaultdict(lambda: defaultdict(list))
-    for row in store.query(_VALUES):
+    for row in store.query(_values(only("?s"))):
         values[row["p"].value][row["s"]].append(row["o"])
     asserted = {
         (node, prop.value)
         for prop in (_EARLIEST, _LATEST, _FROM, _UNTIL)
         for node in values[prop.value]
     }
-    facts = _Facts(values, {row["trigger"] for row in store.query(_COMPOSITES)})
+    composites = {row["trigger"] for row in store.query(_composites(only("?trigger")))}
+    facts = _Facts(values, composites)
 
     days: dict[Node, tuple[date, date]] = {}
-    for row in store.query(_DATES):
+    for row in store.query(_dates(only("?node"))):
         first = _as_date(row["date"])
         if first is not None:
             precision = row["precision"]
@@ -101,16 +168,24 @@ def derive_in_store(store: ox.Store) -> list[Triple]:
             )
 
     for node, (earliest, latest) in days.items():
-        add(node, _EARLIEST, earliest)
-        add(node, _LATEST, latest)
-    rights = [row["right"] for row in store.query(_RIGHTS)]
+        if scope is None or node in scope.dated:
+            add(node, _EARLIEST, earliest)
+            add(node, _LATEST, latest)
+    rights = [row["right"] for row in store.query(_rights(only("?right")))]
     starts = {right: _start(facts, days, right) for right in rights}
     for right in rights:
+        if scope is not None and right not in scope.rights:
+            continue  # reached, but what decides its end may lie beyond the reach
         if (start := starts[right]) is not None:
             add(right, _FROM, start)
         if (until := _until(facts, days, starts, right)) is not None:
             add(right, _UNTIL, until)
     return derived
+
+
+def _only(variable: str, nodes: frozenset[ox.NamedNode]) -> str:
+    """``VALUES`` binding *variable* to *nodes* (none: the query matches nothing)."""
+    return f"VALUES {variable} {{ {' '.join(str(node) for node in nodes)} }}"
 
 
 def graph_of(triples: list[Triple]) -> Graph:

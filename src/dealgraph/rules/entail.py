@@ -118,9 +118,17 @@ class Entailment:
 
 
 def entail(
-    store: ox.Store, schema: Schema, defined_in: dict[str, list[str]] | None = None
+    store: ox.Store,
+    schema: Schema,
+    defined_in: dict[str, list[str]] | None = None,
+    focus: set[ox.NamedNode] | None = None,
 ) -> Entailment:
     """Apply the rules to the triples of *store* (its default graph: ontology + facts).
+
+    With *focus*, only the entailed triples whose subject is one of those nodes, and only
+    their consistency: every rule reads the facts of a node as subject or object, so after a
+    change these are all the entailments the subjects and objects of the changed triples can
+    gain or lose (the build after a small edit, :mod:`dealgraph.delta`).
 
     Raises :class:`InconsistentOntologyError` naming the individuals and their files when
     the facts break a disjointness or a functional property.
@@ -129,24 +137,27 @@ def entail(
     aliases = _aliases(store)
     found: set[tuple] = set()
 
-    # 1. inverse and symmetric values
+    # 1. inverse and symmetric values (with a focus: either end in it, for the types below)
     inverse_pairs = [(p, q) for p, qs in schema.inverses.items() for q in qs]
-    inverse_values: list[tuple] = []
+    inverse_values: set[tuple] = set()
     if inverse_pairs:
         values = " ".join(f"(<{p}> <{q}>)" for p, q in inverse_pairs)
-        query = (
-            f"SELECT ?b ?q ?a WHERE {{ VALUES (?p ?q) {{ {values} }} ?a ?p ?b "
-            "FILTER (!isLiteral(?b)) }"
-        )
-        inverse_values = [(r["b"], r["q"], r["a"]) for r in store.query(query)]
-        found.update(inverse_values)
+        for end in ("?a", "?b") if focus is not None else ("",):
+            query = (
+                f"SELECT ?b ?q ?a WHERE {{ {_only(end, focus)} VALUES (?p ?q) {{ {values} }} "
+                "?a ?p ?b FILTER (!isLiteral(?b)) }"
+            )
+            inverse_values.update((r["b"], r["q"], r["a"]) for r in store.query(query))
+        found.update(t for t in inverse_values if focus is None or t[0] in focus)
 
     # 2. types: asserted, from domains and ranges, closed under superclasses
     types: dict[object, set[str]] = defaultdict(set)
     pairs = [(c, s) for c, supers in schema.superclasses.items() for s in supers]
+    only_x = _only("?x", focus)
     if pairs:
         values = " ".join(f"(<{c}> <{s}>)" for c, s in pairs)
-        for r in store.query(f"SELECT ?x ?s WHERE {{ VALUES (?c ?s) {{ {values} }} ?x a ?c }}"):
+        query = f"SELECT ?x ?s WHERE {{ {only_x} VALUES (?c ?s) {{ {values} }} ?x a ?c }}"
+        for r in store.query(query):
             types[r["x"]].add(r["s"].value)
     for rule, position in ((schema.domains, "?x ?p ?o"), (schema.ranges, "?o ?p ?x")):
         pairs = [(p, c) for p, classes in rule.items() for c in classes]
@@ -154,8 +165,8 @@ def entail(
             continue
         values = " ".join(f"(<{p}> <{c}>)" for p, c in pairs)
         query = (
-            f"SELECT DISTINCT ?x ?c WHERE {{ VALUES (?p ?c) {{ {values} }} {position} "
-            "FILTER (!isLiteral(?x)) }"
+            f"SELECT DISTINCT ?x ?c WHERE {{ {only_x} VALUES (?p ?c) {{ {values} }} "
+            f"{position} FILTER (!isLiteral(?x)) }}"
         )
         for r in store.query(query):
             types[r["x"]].add(r["c"].value)
@@ -165,7 +176,9 @@ def entail(
             if not isinstance(node, ox.Literal):
                 types[node] |= by_property.get(q.value, set())
 
-    _check_consistency(store, schema, types, defined_in or {})
+    if focus is not None:  # an inverse value's other end may lie outside the focus
+        types = defaultdict(set, {node: types[node] for node in focus if node in types})
+    _check_consistency(store, schema, types, defined_in or {}, only_x.replace("?x", "?s"))
     for node, classes in types.items():
         for cls in classes:
             found.add((node, _TYPE, ox.NamedNode(cls)))
@@ -177,6 +190,13 @@ def entail(
     ]
     triples.sort(key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     return Entailment(triples=triples, seconds=time.perf_counter() - started)
+
+
+def _only(variable: str, focus: set[ox.NamedNode] | None) -> str:
+    """``VALUES`` binding *variable* to the *focus* nodes ("" without a focus)."""
+    if focus is None or not variable:
+        return ""
+    return f"VALUES {variable} {{ {' '.join(str(node) for node in focus)} }}"
 
 
 def _trivial(triple: tuple, aliases: set[object]) -> bool:
@@ -204,6 +224,7 @@ def _check_consistency(
     schema: Schema,
     types: dict[object, set[str]],
     defined_in: dict[str, list[str]],
+    only_s: str = "",
 ) -> None:
     suspects: list[str] = []
     for node in sorted(types, key=str):
@@ -218,7 +239,8 @@ def _check_consistency(
     if schema.functional:
         values = " ".join(f"<{p}>" for p in sorted(schema.functional))
         query = (
-            f"SELECT DISTINCT ?s ?p ?a ?b WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?a . ?s ?p ?b "
+            f"SELECT DISTINCT ?s ?p ?a ?b WHERE {{ {only_s} VALUES ?p {{ {values} }} "
+            "?s ?p ?a . ?s ?p ?b "
             "FILTER (STR(?a) < STR(?b) || (STR(?a) = STR(?b) && !sameTerm(?a, ?b))) }"
         )
         for r in store.query(query):

@@ -1,0 +1,155 @@
+"""Find what changed in the facts since the last build: the triples added and removed.
+
+Only the fact files whose digest changed are read, each with the copy the last build kept
+of it, so the cost grows with the size of the files edited, not with the graph. A triple
+removed from one file but still stated by another is not removed. Anything the diff cannot
+carry (the ontology, the shapes, the Wikidata snapshot or the source texts changed, a
+changed file with blank nodes or named graphs, whose nodes have no name to diff by) is
+returned as the reason to build everything again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pyoxigraph as ox
+
+from ..gate.incremental import schema_change
+from ..load import FileFacts, read_facts
+from ..settings import Settings
+from .state import COPIES_FOLDER, BuildState, folder_digest, source_digests
+
+Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+@dataclass(frozen=True)
+class FactChanges:
+    """The change of the facts since a build, and the record of the sources as they are."""
+
+    files: list[str]  # the fact files added, edited or removed
+    added: set[Triple]
+    removed: set[Triple]
+    state: BuildState  # the record for the new build (its report's part not yet filled in)
+    unchanged: list[str]  # fact files whose copy the new build can share
+
+    @property
+    def nodes(self) -> set[ox.NamedNode]:
+        """The subjects and the IRI objects of the changed triples."""
+        found: set[ox.NamedNode] = set()
+        for s, _p, o in self.added | self.removed:
+            found.add(s)
+            if isinstance(o, ox.NamedNode):
+                found.add(o)
+        return found
+
+
+def fact_changes(settings: Settings, state: BuildState, build_dir: Path) -> FactChanges | str:
+    """The change of the facts of *settings*' project since the build in *build_dir* (whose
+    record is *state*), or why it cannot be applied to that build (then build everything)."""
+    root = settings.root
+    digests, facts = source_digests(settings)
+    every = digests.keys() | state.files.keys()
+    changed = sorted(rel for rel in every if digests.get(rel) != state.files.get(rel))
+    for rel in changed:
+        if rel not in facts and rel not in state.facts:
+            return f"{rel} changed: the ontology, shapes and Wikidata snapshot rebuild all"
+    if folder_digest(settings.articles_dir) != state.articles:
+        return "the source texts changed (every quote is proven again)"
+
+    typed_in = {s: list(files) for s, files in state.typed_in.items()}
+    written_in = {s: list(files) for s, files in state.written_in.items()}
+    lines = {s: dict(where) for s, where in state.lines.items()}
+    added: set[Triple] = set()
+    dropped: set[Triple] = set()
+    now: dict[str, set[Triple]] = {}
+    for rel in changed:
+        copies = build_dir / COPIES_FOLDER
+        old = read_facts(copies, copies / rel) if rel in state.facts else None
+        new = read_facts(root, root / rel) if rel in facts else None
+        for version in (old, new):
+            if version is not None and (version.named or version.has_blank_nodes):
+                return f"{rel} has blank nodes or named graphs (it is rebuilt with everything)"
+        before = _triples(old)
+        now[rel] = _triples(new)
+        added |= now[rel] - before
+        dropped |= before - now[rel]
+        _reindex(rel, old, new, typed_in, written_in, lines)
+    removed = _still_stated(dropped, now, state.written_in, root)
+    for triple in sorted(added | removed, key=str):
+        if schema_change(triple):
+            return f"a change in {', '.join(changed)} reaches the ontology's terms or axioms"
+    record = BuildState(
+        files=digests,
+        facts=facts,
+        articles=state.articles,
+        typed_in=typed_in,
+        written_in=written_in,
+        lines=lines,
+    )
+    unchanged = [rel for rel in facts if rel not in changed]
+    return FactChanges(changed, added, removed, record, unchanged)
+
+
+def _triples(facts: FileFacts | None) -> set[Triple]:
+    if facts is None:
+        return set()
+    return {(q.subject, q.predicate, q.object) for q in facts.triples}  # type: ignore[misc]
+
+
+def _still_stated(
+    dropped: set[Triple], now: dict[str, set[Triple]], written_in: dict[str, list[str]], root: Path
+) -> set[Triple]:
+    """The *dropped* triples that no fact file states any more: those stated by an edited
+    file (*now*) or by an unchanged file that writes about their subject are kept."""
+    gone: set[Triple] = set()
+    others: dict[str, set[Triple]] = {}
+    for triple in dropped:
+        if any(triple in triples for triples in now.values()):
+            continue
+        for rel in written_in.get(triple[0].value, []):
+            if rel in now or not (root / rel).is_file():
+                continue
+            if rel not in others:  # an unchanged file about the same subject: read it once
+                others[rel] = _triples(read_facts(root, root / rel))
+            if triple in others[rel]:
+                break
+        else:
+            gone.add(triple)
+    return gone
+
+
+def _reindex(
+    rel: str,
+    old: FileFacts | None,
+    new: FileFacts | None,
+    typed_in: dict[str, list[str]],
+    written_in: dict[str, list[str]],
+    lines: dict[str, dict[str, int]],
+) -> None:
+    """Replace what *old* said of file *rel* in the index by what *new* says."""
+    for index, before, after in (
+        (typed_in, old.typed if old else set(), new.typed if new else set()),
+        (written_in, old.subjects if old else set(), new.subjects if new else set()),
+    ):
+        for subject in before - after:
+            index[subject] = [f for f in index.get(subject, []) if f != rel]
+            if not index[subject]:
+                del index[subject]
+        for subject in after - before:
+            files = index.setdefault(subject, [])
+            files.append(rel)
+            files.sort(key=_load_order)
+    for subject in old.subjects if old else set():
+        lines.get(subject, {}).pop(rel, None)
+        if subject in lines and not lines[subject]:
+            del lines[subject]
+    for subject, line in (new.lines if new else {}).items():
+        lines.setdefault(subject, {})[rel] = line
+
+
+def _load_order(rel: str) -> tuple[bool, tuple[str, ...]]:
+    """The order in which :func:`dealgraph.load.load` reads files: ontology/ first, then
+    data/, each sorted as paths."""
+    parts = PurePosixPath(rel).parts
+    return (parts[0] != "ontology", parts)
