@@ -10,12 +10,14 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
-from .delta.state import BuildState, folder_digest, source_digests
+from .delta.index import INDEX_FILE, SubjectIndex
+from .delta.state import CLASSIFIED_FILE, BuildState, folder_digest, source_digests
 from .errors import ValidationFailed
 from .gate import gate
 from .gate.run import add_graphs
@@ -153,19 +155,22 @@ def build(
         files=files,
         facts=facts,
         articles=folder_digest(settings.articles_dir),
-        typed_in=result.sources.typed_in,
-        written_in=result.sources.written_in,
-        lines=result.sources.lines,
         warnings=result.report.results,
         shapes=result.report.shapes,
     )
-    info = publish(
-        _graphs(result),
-        settings.store_dir,
-        digest,
-        timings,
-        keep=lambda folder: record.save(folder, settings.root),
-    )
+
+    def keep(folder: Path) -> None:  # what the next build, after an edit, starts from
+        sources = result.sources
+        result.reasoning.classified.serialize(
+            folder / CLASSIFIED_FILE, format="nt", encoding="utf-8"
+        )
+        index = SubjectIndex.create(
+            folder / INDEX_FILE, sources.typed_in, sources.written_in, sources.lines
+        )
+        index.close()
+        record.save(folder, settings.root)
+
+    info = publish(_graphs(result), settings.store_dir, digest, timings, keep)
     timings["publish"] = time.perf_counter() - started
     return _with_timings(settings, info, timings)
 

@@ -41,7 +41,7 @@ def publish(
     :class:`StoreError`.
     """
 
-    def fill(store: pyoxigraph.Store) -> dict[str, int]:
+    def fill(store: pyoxigraph.Store, _folder: Path) -> dict[str, int]:
         counts = {iri: _write_graph(store, iri, graph) for iri, graph in graphs.items()}
         store.flush()
         store.optimize()
@@ -54,13 +54,14 @@ def publish_changed(
     previous: Path,
     store_dir: Path,
     source_digest: str,
-    change: Callable[[pyoxigraph.Store], dict[str, int]],
+    change: Callable[[pyoxigraph.Store, Path], dict[str, int]],
     keep: Callable[[Path], None] | None = None,
 ) -> BuildInfo:
     """A new build made from the build in the folder *previous*, published as :func:`publish`
     does: its store is copied (a RocksDB checkpoint: hard links to the same immutable files,
-    whatever its size), then *change* edits the copy and returns the triple count of each
-    named graph. An exception from *change* abandons the new build."""
+    whatever its size), then *change* edits the copy (given the new build's folder too) and
+    returns the triple count of each named graph. An exception from *change* abandons the
+    new build."""
     return _publish(store_dir, source_digest, None, change, keep, base=previous)
 
 
@@ -68,7 +69,7 @@ def _publish(
     store_dir: Path,
     source_digest: str,
     timings: dict[str, float] | None,
-    fill: Callable[[pyoxigraph.Store], dict[str, int]],
+    fill: Callable[[pyoxigraph.Store, Path], dict[str, int]],
     keep: Callable[[Path], None] | None,
     base: Path | None = None,
 ) -> BuildInfo:
@@ -88,7 +89,7 @@ def _publish(
                 str(partial / OXIGRAPH_FOLDER)
             )
         store = pyoxigraph.Store(str(partial / OXIGRAPH_FOLDER))
-        counts = fill(store)
+        counts = fill(store, partial)
         store.flush()
         del store  # close RocksDB before readers open it
         info = BuildInfo(

@@ -45,6 +45,9 @@ class Reasoning:
     seconds: float = 0.0
     skipped_reason: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # HermiT's part of ``inferred`` when it classified the ontology alone (rules did the rest):
+    # kept by the build, since a build after an edit of the facts does not run HermiT again.
+    classified: Graph = field(default_factory=Graph)
 
 
 def reason(

@@ -11,13 +11,14 @@ returned as the reason to build everything again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..gate.incremental import schema_change
 from ..load import FileFacts, read_facts
 from ..settings import Settings
+from .index import SubjectIndex
 from .state import COPIES_FOLDER, BuildState, folder_digest, source_digests
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
@@ -27,7 +28,7 @@ Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 class FactChanges:
     """The change of the facts since a build, and the record of the sources as they are."""
 
-    files: list[str]  # the fact files added, edited or removed
+    files: dict[str, FileFacts | None]  # each fact file added, edited or removed (None)
     added: set[Triple]
     removed: set[Triple]
     state: BuildState  # the record for the new build (its report's part not yet filled in)
@@ -44,9 +45,12 @@ class FactChanges:
         return found
 
 
-def fact_changes(settings: Settings, state: BuildState, build_dir: Path) -> FactChanges | str:
+def fact_changes(
+    settings: Settings, state: BuildState, build_dir: Path, index: SubjectIndex
+) -> FactChanges | str:
     """The change of the facts of *settings*' project since the build in *build_dir* (whose
-    record is *state*), or why it cannot be applied to that build (then build everything)."""
+    record is *state*, and *index* its index of subjects), or why it cannot be applied to
+    that build (then build everything)."""
     root = settings.root
     digests, facts = source_digests(settings)
     every = digests.keys() | state.files.keys()
@@ -57,16 +61,14 @@ def fact_changes(settings: Settings, state: BuildState, build_dir: Path) -> Fact
     if folder_digest(settings.articles_dir) != state.articles:
         return "the source texts changed (every quote is proven again)"
 
-    typed_in = {s: list(files) for s, files in state.typed_in.items()}
-    written_in = {s: list(files) for s, files in state.written_in.items()}
-    lines = {s: dict(where) for s, where in state.lines.items()}
     added: set[Triple] = set()
     dropped: set[Triple] = set()
     now: dict[str, set[Triple]] = {}
+    files: dict[str, FileFacts | None] = {}
+    copies = build_dir / COPIES_FOLDER
     for rel in changed:
-        copies = build_dir / COPIES_FOLDER
         old = read_facts(copies, copies / rel) if rel in state.facts else None
-        new = read_facts(root, root / rel) if rel in facts else None
+        new = files[rel] = read_facts(root, root / rel) if rel in facts else None
         for version in (old, new):
             if version is not None and (version.named or version.has_blank_nodes):
                 return f"{rel} has blank nodes or named graphs (it is rebuilt with everything)"
@@ -74,21 +76,13 @@ def fact_changes(settings: Settings, state: BuildState, build_dir: Path) -> Fact
         now[rel] = _triples(new)
         added |= now[rel] - before
         dropped |= before - now[rel]
-        _reindex(rel, old, new, typed_in, written_in, lines)
-    removed = _still_stated(dropped, now, state.written_in, root)
+    removed = _still_stated(dropped, now, index, root, set(facts))
     for triple in sorted(added | removed, key=str):
         if schema_change(triple):
             return f"a change in {', '.join(changed)} reaches the ontology's terms or axioms"
-    record = BuildState(
-        files=digests,
-        facts=facts,
-        articles=state.articles,
-        typed_in=typed_in,
-        written_in=written_in,
-        lines=lines,
-    )
+    record = BuildState(files=digests, facts=facts, articles=state.articles)
     unchanged = [rel for rel in facts if rel not in changed]
-    return FactChanges(changed, added, removed, record, unchanged)
+    return FactChanges(files, added, removed, record, unchanged)
 
 
 def _triples(facts: FileFacts | None) -> set[Triple]:
@@ -98,17 +92,22 @@ def _triples(facts: FileFacts | None) -> set[Triple]:
 
 
 def _still_stated(
-    dropped: set[Triple], now: dict[str, set[Triple]], written_in: dict[str, list[str]], root: Path
+    dropped: set[Triple],
+    now: dict[str, set[Triple]],
+    index: SubjectIndex,
+    root: Path,
+    facts: set[str],
 ) -> set[Triple]:
     """The *dropped* triples that no fact file states any more: those stated by an edited
-    file (*now*) or by an unchanged file that writes about their subject are kept."""
+    file (*now*) or by another of the fact files (*facts*) writing about their subject are
+    kept."""
     gone: set[Triple] = set()
     others: dict[str, set[Triple]] = {}
     for triple in dropped:
         if any(triple in triples for triples in now.values()):
             continue
-        for rel in written_in.get(triple[0].value, []):
-            if rel in now or not (root / rel).is_file():
+        for rel in index.files_of(triple[0].value):
+            if rel in now or rel not in facts:
                 continue
             if rel not in others:  # an unchanged file about the same subject: read it once
                 others[rel] = _triples(read_facts(root, root / rel))
@@ -117,39 +116,3 @@ def _still_stated(
         else:
             gone.add(triple)
     return gone
-
-
-def _reindex(
-    rel: str,
-    old: FileFacts | None,
-    new: FileFacts | None,
-    typed_in: dict[str, list[str]],
-    written_in: dict[str, list[str]],
-    lines: dict[str, dict[str, int]],
-) -> None:
-    """Replace what *old* said of file *rel* in the index by what *new* says."""
-    for index, before, after in (
-        (typed_in, old.typed if old else set(), new.typed if new else set()),
-        (written_in, old.subjects if old else set(), new.subjects if new else set()),
-    ):
-        for subject in before - after:
-            index[subject] = [f for f in index.get(subject, []) if f != rel]
-            if not index[subject]:
-                del index[subject]
-        for subject in after - before:
-            files = index.setdefault(subject, [])
-            files.append(rel)
-            files.sort(key=_load_order)
-    for subject in old.subjects if old else set():
-        lines.get(subject, {}).pop(rel, None)
-        if subject in lines and not lines[subject]:
-            del lines[subject]
-    for subject, line in (new.lines if new else {}).items():
-        lines.setdefault(subject, {})[rel] = line
-
-
-def _load_order(rel: str) -> tuple[bool, tuple[str, ...]]:
-    """The order in which :func:`dealgraph.load.load` reads files: ontology/ first, then
-    data/, each sorted as paths."""
-    parts = PurePosixPath(rel).parts
-    return (parts[0] != "ontology", parts)

@@ -17,8 +17,9 @@ the diff cannot carry is built in full (:func:`dealgraph.pipeline.build` falls b
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -44,12 +45,14 @@ from ..publish import publish_changed
 from ..quotes import prove_quotes, with_quote_proof
 from ..rules.entail import entail, schema_of
 from ..settings import Settings
-from ..store import BuildInfo, current_build, source_digest
+from ..store import INFO_FILE, BuildInfo, current_build, source_digest
 from ..validate import ValidationReport
 from .changes import FactChanges, Triple, fact_changes
-from .state import COPIES_FOLDER, BuildState
+from .index import INDEX_FILE, SubjectIndex
+from .state import CLASSIFIED_FILE, COPIES_FOLDER, BuildState
 from .view import GraphView
 
+_IDENTIFIER = str(DCTERMS.identifier)
 _PERIODS = {str(DG.earliestDay), str(DG.latestDay)}  # the rest derived: time in force
 
 
@@ -75,26 +78,38 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
     if previous is None:
         return "nothing is published yet"
     state = BuildState.read(previous)
-    if state is None:
+    kept = (INDEX_FILE, CLASSIFIED_FILE)
+    if state is None or not all((previous / name).is_file() for name in kept):
         return f"build {previous.name} keeps no record of its sources (an older dealgraph)"
     digest = source_digest(settings.root, settings.source_files())
     timings: dict[str, float] = {}
     progress("load")
     started = time.perf_counter()
-    changes = fact_changes(settings, state, previous)
+    last_index = SubjectIndex(previous / INDEX_FILE)
+    changes = fact_changes(settings, state, previous, last_index)
+    last_index.close()
     if isinstance(changes, str):
         return changes
     ontology, shapes = load_schema(settings)
+    classified = {
+        (t.subject, t.predicate, t.object)
+        for t in ox.parse(path=previous / CLASSIFIED_FILE, format=ox.RdfFormat.N_TRIPLES)
+    }
     timings["load"] = time.perf_counter() - started
-    counts = BuildInfo.from_file(previous / "build.json").triples
+    counts = BuildInfo.from_file(previous / INFO_FILE).triples
     verdict: list[ValidationReport] = []
 
-    def change(store: ox.Store) -> dict[str, int]:
-        defined_in = changes.state.defined_in()
+    def change(store: ox.Store, folder: Path) -> dict[str, int]:
+        started = time.perf_counter()
+        index = SubjectIndex.copy(previous / INDEX_FILE, folder / INDEX_FILE)
+        for rel, facts in changes.files.items():
+            index.replace_file(rel, facts)
+        defined_in = index.defined_in()
         asserted = _apply(store, str(ASSERTED_GRAPH), changes.added, changes.removed, counts)
+        timings["load"] += time.perf_counter() - started
         progress("reason")
         started = time.perf_counter()
-        inferred = _reason(store, ontology, changes.nodes, defined_in, counts)
+        inferred = _reason(store, ontology, classified, changes.nodes, defined_in, counts)
         timings["reason"] = time.perf_counter() - started
         progress("derive")
         started = time.perf_counter()
@@ -104,7 +119,8 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
         progress("validate")
         started = time.perf_counter()
         changed = asserted.triples | inferred.triples | derived.triples
-        report = _validate(store, settings, shapes, state, changes, changed, defined_in)
+        report = _validate(store, settings, shapes, state, changes, changed, index)
+        index.close()
         timings["validate"] = time.perf_counter() - started
         if not report.conforms:
             raise ValidationFailed(report)
@@ -113,6 +129,7 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
         return counts
 
     def keep(folder: Path) -> None:
+        os.link(previous / CLASSIFIED_FILE, folder / CLASSIFIED_FILE)
         report = verdict[0]
         record = replace(changes.state, warnings=report.results, shapes=report.shapes)
         reuse = {rel: previous / COPIES_FOLDER / rel for rel in changes.unchanged}
@@ -151,16 +168,17 @@ def _apply(
 def _reason(
     store: ox.Store,
     ontology: Graph,
+    classified: set[tuple],
     nodes: set[ox.NamedNode],
-    defined_in: dict[str, list[str]],
+    defined_in: Mapping[str, list[str]],
     counts: dict,
 ) -> _Delta:
-    """The rules again for *nodes* (but the ontology's terms, whose entailments come from the
-    ontology alone): their entailed triples replace those they had."""
-    nodes = nodes - _terms(store, nodes)
+    """The rules again for *nodes*: their entailed triples, with what HermiT inferred of them
+    from the ontology alone (*classified*), replace those they had."""
     facts = GraphView(store, [str(ONTOLOGY_GRAPH), str(ASSERTED_GRAPH)])
     entailed = entail(facts, schema_of(ontology), defined_in, focus=nodes)  # type: ignore[arg-type]
     now = {t for t in entailed.triples if t[0] in nodes}
+    now |= {t for t in classified if t[0] in nodes}
     graph = ox.NamedNode(str(INFERRED_GRAPH))
     before = {
         (q.subject, q.predicate, q.object)
@@ -168,15 +186,6 @@ def _reason(
         for q in store.quads_for_pattern(node, None, None, graph)
     }
     return _apply(store, str(INFERRED_GRAPH), now - before, before - now, counts)
-
-
-def _terms(store: ox.Store, nodes: set[ox.NamedNode]) -> set[ox.NamedNode]:
-    """Those of *nodes* the ontology describes (classes, properties, named individuals)."""
-    if not nodes:
-        return set()
-    query = f"""SELECT DISTINCT ?n WHERE {{ VALUES ?n {{ {" ".join(str(n) for n in nodes)} }}
-      GRAPH <{ONTOLOGY_GRAPH}> {{ ?n ?p ?o }} }}"""
-    return {row["n"] for row in store.query(query)}
 
 
 def _derive(store: ox.Store, nodes: set[ox.NamedNode], counts: dict) -> _Delta:
@@ -208,46 +217,55 @@ def _validate(
     state: BuildState,
     changes: FactChanges,
     changed: set[tuple],
-    defined_in: dict[str, list[str]],
+    index: SubjectIndex,
 ) -> ValidationReport:
     """The gate's report after the change: the touched focus nodes checked again, the
     others' results kept from the last build, the touched quotes proven."""
     graphs = (ONTOLOGY_GRAPH, ASSERTED_GRAPH, INFERRED_GRAPH, DERIVED_GRAPH, GRAPH["wikidata"])
     view = GraphView(store, [str(g) for g in graphs])
+    defined_in = index.defined_in()
     last = ValidationReport(True, list(state.warnings), Graph(), list(state.shapes))
-    report = recheck(view, last, list(changed), shapes, defined_in, compile_shapes(shapes))  # type: ignore[arg-type]
+    checks = compile_shapes(shapes)
+    report = recheck(view, last, list(changed), shapes, defined_in, checks)  # type: ignore[arg-type]
     quotes = prove_quotes(
-        _evidence(GraphView(store, [str(ASSERTED_GRAPH)]), changes.nodes),
+        _evidence(GraphView(store, [str(ASSERTED_GRAPH)]), changes),
         settings.articles_dir,
         settings.root,
-        defined_in,
-        changes.state.lines,
+        defined_in,  # type: ignore[arg-type]
+        index.lines(),  # type: ignore[arg-type]
     )
     return with_quote_proof(report, quotes)
 
 
-def _evidence(facts: GraphView, nodes: set[ox.NamedNode]) -> Graph:
-    """The quotes of the evidence among *nodes* or citing a source among them, with their
-    sources' file names: what the quote proof reads."""
+def _evidence(facts: GraphView, changes: FactChanges) -> Graph:
+    """What the quote proof reads of the quotes an edit can break: those of the evidence
+    whose statements changed, and those citing a source whose file name changed."""
     graph = Graph()
-    if not nodes:
+    evidence = {t[0] for t in changes.added | changes.removed}
+    renamed = {s for s, p, _o in changes.added | changes.removed if p.value == _IDENTIFIER}
+    if renamed:
+        query = f"""SELECT ?e WHERE {{ VALUES ?source {{ {_names(renamed)} }}
+          ?e <{DCTERMS.source}> ?source }}"""
+        evidence |= {row["e"] for row in facts.query(query)}
+    if not evidence:
         return graph
-    query = f"""SELECT ?e ?quote ?source ?name WHERE {{
-      VALUES ?x {{ {" ".join(str(n) for n in nodes)} }}
-      {{ BIND (?x AS ?e) }} UNION {{ ?e <{DCTERMS.source}> ?x }}
+    query = f"""SELECT ?e ?quote ?source ?name WHERE {{ VALUES ?e {{ {_names(evidence)} }}
       ?e <{OA.exact}> ?quote
       OPTIONAL {{ ?e <{DCTERMS.source}> ?source
-                  OPTIONAL {{ ?source <{DCTERMS.identifier}> ?name }} }}
-    }}"""
+                  OPTIONAL {{ ?source <{DCTERMS.identifier}> ?name }} }} }}"""
     for row in facts.query(query):
-        evidence = rdflib_term(row["e"])
-        graph.add((evidence, OA.exact, rdflib_term(row["quote"])))
+        node = rdflib_term(row["e"])
+        graph.add((node, OA.exact, rdflib_term(row["quote"])))
         if row["source"] is not None:
             source = rdflib_term(row["source"])
-            graph.add((evidence, DCTERMS.source, source))
+            graph.add((node, DCTERMS.source, source))
             if row["name"] is not None:
                 graph.add((source, DCTERMS.identifier, rdflib_term(row["name"])))
     return graph
+
+
+def _names(nodes: Iterable[ox.NamedNode]) -> str:
+    return " ".join(str(node) for node in nodes)
 
 
 __all__ = ["Triple", "rebuild"]

@@ -1,5 +1,5 @@
-"""What a build keeps for the next one: the digests of its sources, a copy of its fact files,
-the index of which file writes which subject, and the warnings of its report.
+"""What a build keeps for the next one: the digests of its sources, a copy of its fact files
+and the warnings of its report (beside the index of subjects, :mod:`dealgraph.delta.index`).
 
 A build after a small edit (:mod:`dealgraph.delta.rebuild`) compares the sources with this
 record to find the fact files that changed, and diffs each against its copy. The record sits
@@ -23,6 +23,7 @@ from ..validate import ViolationResult
 
 STATE_FILE = "state.json"
 COPIES_FOLDER = "sources"  # the fact files as this build read them
+CLASSIFIED_FILE = "classified.nt"  # what HermiT inferred from the ontology alone
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,9 @@ class BuildState:
     files: dict[str, str]  # every source file (path relative to the project) -> SHA-256
     facts: list[str]  # those of them that hold facts (copied under sources/)
     articles: str  # digest of the folder of source texts ("" when it is missing)
-    typed_in: dict[str, list[str]]  # subject -> the files typing it
-    written_in: dict[str, list[str]]  # subject -> the files stating anything about it
-    lines: dict[str, dict[str, int]]  # subject -> file -> line of its first statement
     warnings: list[ViolationResult] = field(default_factory=list)  # the report's results
     shapes: list[str] = field(default_factory=list)  # the shapes the report checked
     version: str = __version__
-
-    def defined_in(self) -> dict[str, list[str]]:
-        """Subject -> the files that define it, as :class:`~dealgraph.load.Sources` has it."""
-        return {s: self.typed_in.get(s) or files for s, files in self.written_in.items()}
 
     def save(self, folder: Path, root: Path, reuse: dict[str, Path] | None = None) -> bool:
         """Write the record into the build *folder*, copying the fact files from *root*; a
@@ -61,8 +55,7 @@ class BuildState:
                 if _sha256(target) != self.files[rel]:
                     shutil.rmtree(copies)
                     return False
-        record = asdict(self)
-        (folder / STATE_FILE).write_text(json.dumps(record), encoding="utf-8")
+        (folder / STATE_FILE).write_text(json.dumps(asdict(self)), encoding="utf-8")
         return True
 
     @classmethod

@@ -213,24 +213,27 @@ class _Compiler:
 
     def targets(self, shape: Node) -> tuple[str, str]:
         """A group pattern binding ?this to each focus node of *shape* once, and a prologue."""
+        # FOCUS_MARK is a comment opening each target's group: a re-check replaces it with
+        # VALUES ?this { … }, where the engine restricts the target's own scan with it.
         parts, prologues = [], []
         for cls in self.g.objects(shape, SH.targetClass):
-            parts.append(f"{{ ?this {TYPE_PATH} {self.term(cls)} }}")
+            parts.append(f"{{ {FOCUS_MARK}?this {TYPE_PATH} {self.term(cls)} }}")
         for prop in self.g.objects(shape, SH.targetSubjectsOf):
-            parts.append(f"{{ ?this {self.term(prop)} [] }}")
+            parts.append(f"{{ {FOCUS_MARK}?this {self.term(prop)} [] }}")
         for prop in self.g.objects(shape, SH.targetObjectsOf):
-            parts.append(f"{{ [] {self.term(prop)} ?this }}")
+            parts.append(f"{{ {FOCUS_MARK}[] {self.term(prop)} ?this }}")
         for node in self.g.objects(shape, SH.targetNode):
-            parts.append(f"{{ VALUES ?this {{ {self.term(node)} }} }}")
+            parts.append(f"{{ {FOCUS_MARK}VALUES ?this {{ {self.term(node)} }} }}")
         for target in self.g.objects(shape, SH.target):
             select = self.g.value(target, SH.select)
             if select is None:
                 raise UnsupportedShape(f"{shape}: a sh:target that is not a SPARQL target")
             prologues.append(self.prologue(target))
-            parts.append(f"{{ {str(select).strip()} }}")  # a whole SELECT projecting ?this
+            text = str(select).strip()  # a whole SELECT projecting ?this: marked in its WHERE
+            opening = text.index("{") + 1
+            parts.append(f"{{ {text[:opening]} {FOCUS_MARK}{text[opening:]} }}")
         union = " UNION ".join(parts)
-        # FOCUS_MARK is a comment: a re-check replaces it with VALUES ?this { … }
-        subquery = f"{{ SELECT DISTINCT ?this WHERE {{ {FOCUS_MARK}{union} }} }}"
+        subquery = f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
         return subquery, "\n".join(prologues)
 
     # --- the checks of a node shape ------------------------------------------------------

@@ -33,6 +33,8 @@ _SCHEMA_PREFIXES = (PREFIXES["rdfs"], PREFIXES["owl"])
 _ONTOLOGY = ONTOLOGY_IRI
 _SCHEMA_RDFS = {PREFIXES["rdfs"] + n for n in ("subClassOf", "subPropertyOf", "domain", "range")}
 _INDIVIDUAL_OWL = {PREFIXES["owl"] + n for n in ("sameAs", "differentFrom")}
+_EXISTS = re.compile(r"\bEXISTS\s*\{", re.IGNORECASE)
+_SELECT_THIS = re.compile(r"\bSELECT\s[^{}]*?[?$]this\b[^{}]*?\bWHERE\s*\{", re.IGNORECASE)
 _RECURSIVE = re.compile(r"(<[^<>\s]+>|[A-Za-z][\w-]*:[\w-]+)\s*[+*]")
 
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -143,8 +145,18 @@ def _kind(result: ViolationResult, any_message: bool = False) -> tuple:
 
 
 def _restricted(checks: list[Check], focus: set[object]) -> list[Check]:
+    """*checks* on the *focus* nodes alone. The restriction is also written into each
+    ``EXISTS`` and each subquery projecting ?this (SPARQL constraints): pyoxigraph evaluates
+    them apart, as a scan of the whole graph joined with the focus nodes afterwards;
+    restricted to the focus nodes (which ?this is anyway), they are not."""
     values = f"VALUES ?this {{ {' '.join(str(n) for n in focus)} }}\n"
-    return [replace(c, query=c.query.replace(FOCUS_MARK, values)) for c in checks]
+    restricted = []
+    for check in checks:
+        query = check.query.replace(FOCUS_MARK, values)
+        for opening in (_EXISTS, _SELECT_THIS):
+            query = opening.sub(lambda m: f"{m.group(0)} {values}", query)
+        restricted.append(replace(check, query=query))
+    return restricted
 
 
 def schema_change(triple: Triple) -> bool:

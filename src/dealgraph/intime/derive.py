@@ -111,22 +111,18 @@ def scope_of(store: ox.Store, changed: set[ox.NamedNode]) -> Scope | None:
     changed nodes themselves and those that reach a changed node along these links."""
     if not changed:
         return Scope(frozenset(), frozenset(), frozenset())
-    nodes = " ".join(str(node) for node in changed)
-    found = store.query(f"""SELECT DISTINCT ?r WHERE {{ VALUES ?m {{ {nodes} }}
-      {{ BIND (?m AS ?r) }}
-      UNION {{ ?r <{DG.grantedBy}>|<{DG.endedBy}>|<{DG.supersededBy}>|^<{_REVISION}> ?m }}
-      UNION {{ ?r (<{DG.supersededBy}>|^<{_REVISION}>)/<{DG.grantedBy}> ?m }}
-      UNION {{ ?r <{DG.expiryCondition}>/<{DG.member}>* ?m }} }}""")
-    rights = {row["r"] for row in found}
-    start = " ".join(str(node) for node in rights | changed if isinstance(node, ox.NamedNode))
+    # VALUES inside each branch: pyoxigraph does not push a binding from outside into a path.
+    only = f"VALUES ?m {{ {' '.join(str(node) for node in changed)} }}"
+    found = store.query(f"""SELECT DISTINCT ?r WHERE {{
+      {{ {only} ?r <{DG.grantedBy}>|<{DG.endedBy}>|<{DG.supersededBy}>|^<{_REVISION}> ?m }}
+      UNION {{ {only} ?r (<{DG.supersededBy}>|^<{_REVISION}>)/<{DG.grantedBy}> ?m }}
+      UNION {{ {only} ?r <{DG.expiryCondition}>/<{DG.member}>* ?m }} }}""")
+    rights = set(changed) | {row["r"] for row in found}
     links = "|".join(f"<{p}>" for p in _REACH)
-    reach = {
-        row["n"]
-        for row in store.query(
-            f"SELECT DISTINCT ?n WHERE {{ VALUES ?r {{ {start} }} "
-            f"?r ({links}|^<{_REVISION}>)* ?n }}"
-        )
-    }
+    reach: set[ox.NamedNode | ox.BlankNode] = set()
+    for node in rights:
+        query = f"SELECT DISTINCT ?n WHERE {{ {node} ({links}|^<{_REVISION}>)* ?n }}"
+        reach |= {row["n"] for row in store.query(query)}
     if any(isinstance(node, ox.BlankNode) for node in rights | reach):
         return None
     return Scope(frozenset(changed), frozenset(rights), frozenset(reach))  # type: ignore[arg-type]

@@ -66,6 +66,7 @@ def reason_into_store(
         seconds=time.perf_counter() - started,
         skipped_reason=skipped,
         warnings=classified.warnings,
+        classified=classified.inferred,
     )
     return reasoning, store
 
