@@ -14,6 +14,10 @@ run, each step in a fresh process:
   both must give the same results;
 * a one-fact change (a right loses its holder): the re-check of the touched focus nodes
   (``dealgraph.gate.incremental``) against a full SPARQL gate, which must agree;
+* ``dealgraph build`` after edits (each a new ``python -m dealgraph build`` process, timed
+  whole): a fact changed in a curated file and changed back, a fact added to the big
+  generated file, a fact removed so that a shape fails; then a full build of the same
+  sources, whose published graphs must equal those of the build after the edits;
 * the rules (``dealgraph.rules``) against HermiT on ontology + facts, up to ``--hermit-max``.
 
 The results go to ``bench/results/scale.json`` and, with ``--out``, to the build section of
@@ -58,7 +62,7 @@ def child_build(folder: Path) -> dict:
 
     settings = Settings.create(folder, folder / "store", articles_dir=folder / "texts")
     started = time.perf_counter()
-    info = build(settings)
+    info = build(settings, full=True)
     return {
         "seconds": time.perf_counter() - started,
         "timings": info.timings,
@@ -67,6 +71,75 @@ def child_build(folder: Path) -> dict:
         "python_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+# Edits of a project built by child_build: (label, file, old text, new text, expected outcome).
+HOLDER = "dg:holder co:microsoft ; dg:grantor co:openai ; dg:grantedBy ag:2019-partnership ;"
+SWAPPED = "dg:holder co:openai ; dg:grantor co:microsoft ; dg:grantedBy ag:2019-partnership ;"
+EXPIRY = "    dg:expiryCondition tr:no-stated-end-2019 ;\n"
+EDITS = (
+    ("one fact changed in a curated file (data/rights.ttl)", "data/rights.ttl", HOLDER, SWAPPED, 0),
+    ("the same fact changed back", "data/rights.ttl", SWAPPED, HOLDER, 0),
+    ("one fact added to the generated file (data/synthetic.nt, 1 of its lines)",
+     "data/synthetic.nt", None, None, 0),
+    ("one fact removed so that a shape fails (refused)", "data/rights.ttl", EXPIRY, "", 1),
+)  # fmt: skip
+
+
+def child_edit(folder: Path) -> dict:
+    """Builds after edits of the project child_build published, each a new process timed
+    whole; then a full build of the last sources, compared graph by graph."""
+    from dealgraph.store import current_info
+
+    command = [sys.executable, "-m", "dealgraph", "build", "--root", str(folder),
+               "--store", str(folder / "store"), "--sources", str(folder / "texts")]  # fmt: skip
+    out: dict = {"edits": []}
+    for label, rel, old, new, expected in EDITS:
+        path = folder / rel
+        if old is None:  # a comment on the first generated right: a fact any shape allows
+            line = path.open(encoding="utf-8").readline()
+            comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f'{line.split(" ", 1)[0]} {comment} "edited" .\n')
+        else:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        if done.returncode != expected:
+            raise RuntimeError(f"{label}: exit {done.returncode}\n{done.stderr[-2000:]}")
+        if expected:  # undo the refused edit, so that the comparison below is of a build
+            path.write_text(path.read_text(encoding="utf-8").replace(new, old, 1) if new
+                            else text, encoding="utf-8")  # fmt: skip
+        info = current_info(folder / "store")
+        stages = info.timings if info is not None and not expected else {}
+        applied = bool(info and info.based_on)
+        out["edits"].append({"label": label, "seconds": seconds, "exit": done.returncode,
+                             "stages": stages, "based_on": applied})  # fmt: skip
+    again = [*command[:-4], "--store", str(folder / "full"), "--sources", str(folder / "texts")]
+    full = subprocess.run([*again, "--full"], capture_output=True, text=True, check=False)
+    if full.returncode != 0:
+        raise RuntimeError(f"full build: {full.stderr[-2000:]}")
+    out["full_equal"] = _fingerprints(folder / "store") == _fingerprints(folder / "full")
+    return out
+
+
+def _fingerprints(store_dir: Path) -> dict[str, tuple[int, int]]:
+    """Per named graph of the published build: its triple count and an order-free hash of
+    its triples (blank nodes counted, not named: their ids differ between builds)."""
+    import pyoxigraph as ox
+
+    from dealgraph.store import open_published
+
+    store, _ = open_published(store_dir)
+    found: dict[str, list[int]] = {}
+    for quad in store.quads_for_pattern(None, None, None, None):
+        terms = ["_" if isinstance(t, ox.BlankNode) else str(t) for t in quad.triple]
+        entry = found.setdefault(quad.graph_name.value, [0, 0])
+        entry[0] += 1
+        entry[1] = (entry[1] + hash(" ".join(terms))) % (1 << 64)
+    return {graph: (count, digest) for graph, (count, digest) in found.items()}
 
 
 def child_gate(folder: Path, pyshacl: bool, hermit: bool) -> dict:
@@ -175,6 +248,8 @@ def measure(size: int, work: Path, pyshacl_max: int, hermit_max: int, say) -> di
     say(f"  oxigraph load {row['oxigraph_load_s']:.2f} s")
     row["build"] = _child("build", folder)
     say(f"  dealgraph build {row['build']['seconds']:.1f} s {row['build']['timings']}")
+    row["edit"] = _child("edit", folder)
+    say(f"  builds after edits {row['edit']}")
     flags = (["--pyshacl"] if size <= pyshacl_max else []) + (
         ["--hermit"] if size <= hermit_max else []
     )
@@ -240,6 +315,8 @@ def main() -> None:
         kind, folder = args.child
         if kind == "build":
             result = child_build(Path(folder))
+        elif kind == "edit":
+            result = child_edit(Path(folder))
         else:
             result = child_gate(Path(folder), args.pyshacl, args.hermit)
         print(json.dumps(result))

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 import pyoxigraph as ox
-from rdflib import SH, Graph
+from rdflib import RDF, SH, Graph, URIRef
 
 from ..namespaces import ONTOLOGY_IRI, PREFIXES
 from ..validate import ValidationReport, ViolationResult
@@ -35,6 +35,11 @@ _SCHEMA_RDFS = {PREFIXES["rdfs"] + n for n in ("subClassOf", "subPropertyOf", "d
 _INDIVIDUAL_OWL = {PREFIXES["owl"] + n for n in ("sameAs", "differentFrom")}
 _EXISTS = re.compile(r"\bEXISTS\s*\{", re.IGNORECASE)
 _SELECT_THIS = re.compile(r"\bSELECT\s[^{}]*?[?$]this\b[^{}]*?\bWHERE\s*\{", re.IGNORECASE)
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_PROJECTION = re.compile(r"\bSELECT\b.*?\bWHERE\b", re.IGNORECASE | re.DOTALL)
+_VARIABLE_PREDICATE = re.compile(r"[?$]\w+\s+[?$]\w+\s*[+*?]?\s+[?$<\"'\w\[(]")
+_FULL_IRI = re.compile(r"<([^<>\s]+)>")
+_PREFIXED = re.compile(r"\b([A-Za-z][\w-]*):([\w-]+)")
 _RECURSIVE = re.compile(r"(<[^<>\s]+>|[A-Za-z][\w-]*:[\w-]+)\s*[+*]")
 
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -58,13 +63,81 @@ def recursive_properties(shapes: Graph) -> set[str]:
     return found
 
 
-def touched(store: ox.Store, changed: Iterable[Triple], recursive: set[str]) -> set[object]:
+def deep_properties(shapes: Graph) -> set[str] | None:
+    """The properties a shape can read beyond its focus node's own values (IRIs), or None
+    when a SPARQL query of the shapes reads a property it does not name.
+
+    A top-level property shape's path starts at the focus node: its first step reads the
+    focus node's own values. Every later step, every step of a nested shape's path (sh:node,
+    sh:or, qualified shapes, which start at a value node), ``rdf:type`` (sh:class reads the
+    values' types) and every property a SPARQL constraint or target names may be read
+    further away."""
+    deep = {_TYPE}
+    top: set[object] = set()  # the shapes whose paths start at a focus node
+    for shape in {s for t in _TARGETS for s in shapes.subjects(t, None)}:
+        top |= set(shapes.objects(shape, SH.property))
+        for logical in (SH["or"], SH["and"], SH.xone):  # members apply to the focus node
+            for members in shapes.objects(shape, logical):
+                top |= set(shapes.items(members))
+        top |= set(shapes.objects(shape, SH["not"]))
+    for owner, path in shapes.subject_objects(SH.path):
+        steps = _path_iris(shapes, path)
+        if owner in top and steps and _is_step(shapes, path):
+            steps = steps[1:]  # the first step reads the focus node's own values
+        deep |= set(steps)
+    prefixes = {
+        str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+        for d in shapes.objects(None, SH.declare)
+    }
+    for text in (*shapes.objects(None, SH.select), *shapes.objects(None, SH.ask)):
+        patterns = _PROJECTION.sub(" ", str(text))
+        if _VARIABLE_PREDICATE.search(patterns):
+            return None
+        deep |= set(_FULL_IRI.findall(patterns))
+        for prefix, local in _PREFIXED.findall(patterns):
+            if prefix in prefixes:
+                deep.add(prefixes[prefix] + local)
+    return deep
+
+
+def _is_step(shapes: Graph, path: object) -> bool:
+    """Whether *path* is one step (an IRI or its inverse), or a sequence starting with one."""
+    if isinstance(path, URIRef):
+        return True
+    if isinstance(shapes.value(path, SH.inversePath), URIRef):  # type: ignore[arg-type]
+        return True
+    if shapes.value(path, RDF.first) is not None:  # type: ignore[arg-type]
+        return _is_step(shapes, shapes.value(path, RDF.first))  # type: ignore[arg-type]
+    return False
+
+
+def _path_iris(shapes: Graph, path: object) -> list[str]:
+    """The properties of a SHACL path, in order (the first step first)."""
+    if isinstance(path, URIRef):
+        return [str(path)]
+    if shapes.value(path, RDF.first) is not None:  # type: ignore[arg-type]
+        return [iri for item in shapes.items(path) for iri in _path_iris(shapes, item)]  # type: ignore[arg-type]
+    found: list[str] = []
+    for _p, inner in shapes.predicate_objects(path):  # type: ignore[arg-type]
+        found += _path_iris(shapes, inner)
+    return found
+
+
+def touched(
+    store: ox.Store,
+    changed: Iterable[Triple],
+    recursive: set[str],
+    deep: set[str] | None = None,
+) -> set[object]:
     """The focus nodes whose results a change of *changed* can alter, found in *store*
-    (the data after the change)."""
+    (the data after the change). With *deep* (:func:`deep_properties`), a changed value of
+    a property no shape reads beyond its focus node touches its own subject and object only:
+    no shape reaches it from further away."""
     subjects: set[object] = set()
     nodes: set[object] = set()
-    for s, _p, o in changed:
-        subjects.add(s)
+    for s, p, o in changed:
+        if deep is None or p.value in deep:
+            subjects.add(s)
         nodes.add(s)
         if not isinstance(o, ox.Literal):
             nodes.add(o)  # e.g. the instant of ``?trigger dg:atTime ?instant``
@@ -72,7 +145,7 @@ def touched(store: ox.Store, changed: Iterable[Triple], recursive: set[str]) -> 
     for _ in range(DEPTH):
         frontier = _predecessors(store, frontier) - nodes
         nodes |= frontier
-    if recursive:
+    if recursive and subjects:
         path = "|".join(f"<{p}>" for p in sorted(recursive))
         nodes |= _predecessors(store, subjects, f"({path})+")
     return nodes
@@ -110,7 +183,7 @@ def recheck(
     started = time.perf_counter()
     if any(schema_change(t) for t in changed):
         return gate(store, shapes, defined_in, checks, union)
-    focus = touched(store, changed, recursive_properties(shapes))
+    focus = touched(store, changed, recursive_properties(shapes), deep_properties(shapes))
     iris = {n for n in focus if not isinstance(n, ox.BlankNode)}
     fresh = []
     if iris:
