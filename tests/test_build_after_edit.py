@@ -359,3 +359,36 @@ def test_a_full_build_and_an_applied_edit_record_the_same_index(
         index.close()
     assert rows[0] == rows[1]
     assert rows[0][0][ID + "company/openai"] == ["data/entities.ttl", "data/events.ttl"]
+
+
+def test_lines_appended_to_an_n_triples_file_are_applied(
+    synthetic_base: Path, tmp_path: Path
+) -> None:
+    folder = _copy(synthetic_base, tmp_path)
+    texts, path = folder / "project" / "texts", folder / "project" / "data" / "synthetic.nt"
+    lines = path.read_text(encoding="utf-8").count("\n")
+    right = f"<{ID}right/syn-new>"
+    with path.open("a", encoding="utf-8") as handle:  # a new subject, and a known one typed
+        handle.write(f'{right} <http://www.w3.org/2000/01/rdf-schema#comment> "new" .\n')
+        handle.write(f"<{ID}company/syn-1> <{RDF_TYPE}> <{DG}Company> .\n")
+    applied, full, info = _both(folder, texts)
+    assert applied == full and applied[0] == "published"
+    assert info is not None and info.based_on
+    index = SubjectIndex(folder / "store" / "builds" / info.build_id / INDEX_FILE)
+    assert index.lines()[ID + "right/syn-new"] == {"data/synthetic.nt": lines + 1}
+    assert index.lines()[ID + "company/syn-1"] == {"data/synthetic.nt": 1}
+    index.close()
+
+
+def test_appended_line_that_does_not_parse_is_named_with_its_line(
+    synthetic_base: Path, tmp_path: Path
+) -> None:
+    folder = _copy(synthetic_base, tmp_path)
+    texts, path = folder / "project" / "texts", folder / "project" / "data" / "synthetic.nt"
+    lines = path.read_text(encoding="utf-8").count("\n")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"<{ID}right/syn-new> <{DG}scope> .\n")
+    applied, full, _ = _both(folder, texts)
+    assert applied == full
+    assert applied[:2] == ("error", "SourceError")
+    assert applied[2].startswith(f"data/synthetic.nt:{lines + 1}:")

@@ -24,6 +24,7 @@ from .namespaces import GRAPH_BASE, prefixes
 from .settings import Settings
 
 # File suffix -> (pyoxigraph format, name used in messages)
+LINE_BASED = (".nt", ".nq")  # formats whose every line stands alone
 FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     ".ttl": (ox.RdfFormat.TURTLE, "Turtle"),
     ".trig": (ox.RdfFormat.TRIG, "TriG"),
@@ -260,13 +261,15 @@ def _parse_into(
     return graph
 
 
-def _parse_quads(root: Path, path: Path) -> tuple[str, str, list[ox.Quad], dict[str, str]]:
-    """The file's path relative to *root*, its text, its quads and its prefixes; a
-    :class:`SourceError` with the file and line for a syntax error or a named graph under
-    dealgraph's own graph IRIs (``graph/asserted``, ``graph/inferred``, …)."""
+def _parse_quads(
+    root: Path, path: Path, skip: int = 0
+) -> tuple[str, str, list[ox.Quad], dict[str, str]]:
+    """The file's path relative to *root*, its text (after its first *skip* bytes), its
+    quads and its prefixes; a :class:`SourceError` with the file and line for a syntax error
+    or a named graph under dealgraph's own graph IRIs (``graph/asserted``, …)."""
     rel = _rel(root, path)
     fmt, fmt_name = FORMATS[path.suffix]
-    text = _read_text(path, rel)
+    text = _read_text(path, rel, skip)
     quads: list[ox.Quad] = []
     try:
         # Fresh blank node ids per file, so that _:b in two files are two nodes.
@@ -304,10 +307,14 @@ class FileFacts:
         )
 
 
-def read_facts(root: Path, path: Path) -> FileFacts:
+def read_facts(root: Path, path: Path, skip: int = 0) -> FileFacts:
     """Parse the data file *path* (its name in messages relative to *root*); a
-    :class:`SourceError` with the file and line when it cannot be used."""
-    rel, text, quads, file_prefixes = _parse_quads(root, path)
+    :class:`SourceError` with the file and line when it cannot be used.
+
+    With *skip*, only what follows its first *skip* bytes, which must end a line of a
+    line-based format (N-Triples, N-Quads: every line stands alone); lines are then numbered
+    from there (the caller adds the lines skipped)."""
+    rel, text, quads, file_prefixes = _parse_quads(root, path, skip)
     subjects: set[str] = set()
     typed: set[str] = set()
     facts: list[ox.Quad] = []
@@ -384,9 +391,10 @@ def _statement_lines(text: str, prefixes: dict[str, str], subjects: set[str]) ->
     return found
 
 
-def _read_text(path: Path, rel: str) -> str:
-    """The file's text; a SourceError for a binary or non-UTF-8 file, with the line."""
-    raw = path.read_bytes()
+def _read_text(path: Path, rel: str, skip: int = 0) -> str:
+    """The file's text (after its first *skip* bytes); a SourceError for a binary or
+    non-UTF-8 file, with the line."""
+    raw = path.read_bytes()[skip:]
     if b"\0" in raw:
         raise SourceError(f"{rel}: binary file (it holds NUL bytes), not RDF text")
     try:

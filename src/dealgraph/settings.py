@@ -160,7 +160,14 @@ class ServeSettings:
         1, "Worker processes with network, for queries that call an allowlisted SERVICE."
     )
     client_share: int = _setting(
-        0, "Most queries one client address runs at once (0: all workers but one, at least 1)."
+        0,
+        "Workers each client address is guaranteed (0: all workers but one, at least 1); "
+        "a lone client may use more until another client waits.",
+    )
+    preempt_seconds: float = _setting(
+        0.25,
+        "Seconds a query on a worker borrowed beyond its client's share may run once another "
+        "client waits (then its worker is killed and the query queued again).",
     )
     worker_memory_bytes: int = _setting(
         4 * 1024**3, "Address space a query worker may use (0: no cap; its worker stops beyond)."

@@ -10,13 +10,14 @@ returned as the reason to build everything again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
 
+from ..errors import SourceError
 from ..gate.incremental import schema_change
-from ..load import FileFacts, read_facts
+from ..load import LINE_BASED, FileFacts, read_facts
 from ..settings import Settings
 from .index import SubjectIndex
 from .state import COPIES_FOLDER, BuildState, folder_digest, source_digests
@@ -33,6 +34,8 @@ class FactChanges:
     removed: set[Triple]
     state: BuildState  # the record for the new build (its report's part not yet filled in)
     unchanged: list[str]  # fact files whose copy the new build can share
+    # Line-based files that only grew: the facts of their new lines, and the first line number
+    appended: dict[str, tuple[FileFacts, int]] = field(default_factory=dict)
 
     @property
     def nodes(self) -> set[ox.NamedNode]:
@@ -66,7 +69,14 @@ def fact_changes(
     now: dict[str, set[Triple]] = {}
     files: dict[str, FileFacts | None] = {}
     copies = build_dir / COPIES_FOLDER
+    appended: dict[str, tuple[FileFacts, int]] = {}
     for rel in changed:
+        if rel in state.facts and rel in facts and (tail := _appended(root, copies, rel)):
+            if tail[0].named or tail[0].has_blank_nodes:
+                return f"{rel} has blank nodes or named graphs (it is rebuilt with everything)"
+            appended[rel] = tail
+            added |= _triples(tail[0])
+            continue
         old = read_facts(copies, copies / rel) if rel in state.facts else None
         new = files[rel] = read_facts(root, root / rel) if rel in facts else None
         for version in (old, new):
@@ -82,7 +92,23 @@ def fact_changes(
             return f"a change in {', '.join(changed)} reaches the ontology's terms or axioms"
     record = BuildState(files=digests, facts=facts, articles=state.articles)
     unchanged = [rel for rel in facts if rel not in changed]
-    return FactChanges(files, added, removed, record, unchanged)
+    return FactChanges(files, added, removed, record, unchanged, appended)
+
+
+def _appended(root: Path, copies: Path, rel: str) -> tuple[FileFacts, int] | None:
+    """When the line-based file *rel* (N-Triples, N-Quads) only had lines appended since its
+    copy: the facts of those lines and the number of the first. Then its old lines need not
+    be read, which matters for a big generated file. None otherwise (or when the new lines
+    do not parse: the whole file is read again, for a message with the right line)."""
+    if PurePosixPath(rel).suffix not in LINE_BASED:
+        return None
+    before, now = (copies / rel).read_bytes(), (root / rel).read_bytes()
+    if not now.startswith(before) or (before and not before.endswith(b"\n")):
+        return None
+    try:
+        return read_facts(root, root / rel, skip=len(before)), before.count(b"\n") + 1
+    except SourceError:
+        return None
 
 
 def _triples(facts: FileFacts | None) -> set[Triple]:

@@ -74,6 +74,26 @@ class SubjectIndex:
                     ),
                 )
 
+    def extend_file(self, rel: str, facts: FileFacts, first_line: int) -> None:
+        """Record what the lines appended to file *rel* (*facts*, numbered from 1 at line
+        *first_line* of the file) say: new subjects, and types of known ones."""
+        with self._db:
+            self._db.execute("BEGIN")
+            for subject in sorted(facts.subjects):
+                typed = subject in facts.typed
+                line = facts.lines.get(subject)
+                known = self._db.execute(
+                    "SELECT typed FROM written WHERE subject = ? AND file = ?", (subject, rel)
+                ).fetchone()
+                if known is None:
+                    row = (subject, rel, typed, None if line is None else line + first_line - 1)
+                    self._db.execute("INSERT INTO written VALUES (?, ?, ?, ?)", row)
+                elif typed and not known[0]:
+                    self._db.execute(
+                        "UPDATE written SET typed = 1 WHERE subject = ? AND file = ?",
+                        (subject, rel),
+                    )
+
     def files_of(self, subject: str) -> list[str]:
         """The files that state anything about *subject*, in the order the build reads them."""
         rows = self.rows("SELECT file FROM written WHERE subject = ?", subject)

@@ -104,6 +104,8 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
         index = SubjectIndex.copy(previous / INDEX_FILE, folder / INDEX_FILE)
         for rel, facts in changes.files.items():
             index.replace_file(rel, facts)
+        for rel, (tail, first_line) in changes.appended.items():
+            index.extend_file(rel, tail, first_line)
         defined_in = index.defined_in()
         asserted = _apply(store, str(ASSERTED_GRAPH), changes.added, changes.removed, counts)
         timings["load"] += time.perf_counter() - started

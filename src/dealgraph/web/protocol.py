@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 import pyoxigraph
-from starlette.requests import Request
+from starlette.datastructures import URL
+from starlette.requests import ClientDisconnect, Request
 
 from .responses import HttpError
 
@@ -42,6 +44,27 @@ def _parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
         raise HttpError(400, f"the {where} is not valid UTF-8") from None
     except ValueError as exc:
         raise HttpError(400, f"the {where} cannot be decoded: {exc}") from None
+
+
+def endpoint_iri(request: Request) -> str:
+    """The URL *request* was sent to, without its query: a query's relative IRIs resolve
+    against it. Remembered per host and path (a client sends the same ones every time)."""
+    scope = request.scope
+    host = request.headers.get("host")
+    return _endpoint_iri(
+        scope.get("scheme", "http"), host, scope.get("server"), scope.get("root_path", ""),
+        scope["path"],
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _endpoint_iri(
+    scheme: str, host: str | None, server: tuple[str, int] | None, root: str, path: str
+) -> str:
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    scope = {"scheme": scheme, "server": server, "root_path": root, "path": path}
+    url = URL(scope={**scope, "headers": headers, "query_string": b""})
+    return str(url.replace(query="", fragment=""))
 
 
 def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
@@ -79,12 +102,17 @@ async def _read_limited(request: Request, limit: int) -> bytes:
         except ValueError:
             raise HttpError(400, "invalid Content-Length header") from None
     chunks, size = [], 0
-    async for chunk in request.stream():
+    while True:  # ASGI messages read directly: Starlette's stream() costs a generator
+        message = await request.receive()
+        if message["type"] != "http.request":
+            raise ClientDisconnect
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise HttpError(413, _too_large(limit))
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(limit: int) -> str:

@@ -9,8 +9,9 @@ Two kinds of workers: *offline* ones (most) leave every network behind as they s
 (:func:`dealgraph.sandbox.drop_network`), so a query that calls no allowlisted SERVICE has
 nothing to reach even if it hides a SERVICE from the guard; a few *online* ones run the
 queries that call an allowlisted endpoint. Each worker caps its own memory and runs jobs on
-a thread with a deep stack, so a deeply nested query cannot overflow it. A client address
-gets a share of the workers, so one client cannot take them all.
+a thread with a deep stack, so a deeply nested query cannot overflow it. Which waiting job
+gets a free worker is :mod:`.fair_share`'s decision: a lone client may use them all, but each
+client address is guaranteed its share, preempting another client's surplus if need be.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
+import time
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
@@ -29,6 +32,7 @@ import pyoxigraph
 
 from ..engine import Job, Outcome, PingJob, QueryJob, execute, failure, open_build
 from ..sandbox import die_with_parent, drop_network, limit_memory
+from .fair_share import Client, FairShare, Lease
 
 if TYPE_CHECKING:
     from ..settings import ServeSettings
@@ -46,6 +50,11 @@ class PoolBusyError(Exception):
 
 class WorkerCrashedError(Exception):
     """The worker died while running the query (e.g. killed for memory)."""
+
+
+class PreemptedError(Exception):
+    """The job ran on a worker borrowed beyond its client's share, and another client needs
+    that worker: the worker is killed and the job queued again (never seen by a caller)."""
 
 
 POOL_ERRORS = (QueryTimeoutError, PoolBusyError, WorkerCrashedError)
@@ -71,8 +80,14 @@ def worker_main(conn: Connection, offline: bool, memory_bytes: int, stack_bytes:
     serving.join()
 
 
+def send(conn: Connection, message: object) -> None:
+    """Write *message* to *conn* with plain pickle: multiprocessing's own pickler costs twice
+    as much per message, for reducers (sockets, processes) that jobs and outcomes never hold."""
+    conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+
 def _serve(conn: Connection, refused: str | None) -> None:
-    conn.send(("hello", refused))
+    send(conn, ("hello", refused))
     store: pyoxigraph.Store | None = None
     opened: str | None = None
     while True:
@@ -86,7 +101,7 @@ def _serve(conn: Connection, refused: str | None) -> None:
                 try:
                     store = open_build(job.build_dir)
                 except OSError:  # never the path: the message goes to any client
-                    conn.send(failure(500, DAMAGED_STORE))
+                    send(conn, failure(500, DAMAGED_STORE))
                     continue
                 opened = job.build_dir
             if store is None and not isinstance(job, PingJob):
@@ -98,7 +113,7 @@ def _serve(conn: Connection, refused: str | None) -> None:
             # The type only: a message may hold paths of the server's file system.
             outcome = failure(500, f"internal error while running the query ({type(exc).__name__})")
         try:
-            conn.send(outcome)
+            send(conn, outcome)
         except (BrokenPipeError, OSError):
             return
 
@@ -169,39 +184,6 @@ class _Worker:
             self.conn.close()
 
 
-class ClientShares:
-    """At most *share* jobs at once per client address; the others wait for their own turn."""
-
-    def __init__(self, share: int) -> None:
-        self.share = share
-        self._slots: dict[str, asyncio.Semaphore] = {}
-        self._users: dict[str, int] = {}
-
-    @contextlib.asynccontextmanager
-    async def turn(self, client: str, timeout: float):  # noqa: ANN201  # an async context
-        slot = self._slots.setdefault(client, asyncio.Semaphore(self.share))
-        self._users[client] = self._users.get(client, 0) + 1
-        try:
-            try:
-                if slot.locked():  # wait_for costs a task: only when there is a wait
-                    await asyncio.wait_for(slot.acquire(), timeout)
-                else:
-                    await slot.acquire()
-            except TimeoutError:
-                raise PoolBusyError(
-                    f"this client already runs {self.share} "
-                    f"quer{'ies' if self.share > 1 else 'y'} at once, the share of one address"
-                ) from None
-            try:
-                yield
-            finally:
-                slot.release()
-        finally:
-            self._users[client] -= 1
-            if not self._users[client]:  # forget idle clients: the map stays small
-                del self._users[client], self._slots[client]
-
-
 class WorkerPool:
     """Worker processes, offline and online; each job runs in one, with a timeout."""
 
@@ -215,6 +197,7 @@ class WorkerPool:
         memory_bytes: int = 0,
         stack_bytes: int = 256 * 1024 * 1024,
         client_share: int = 0,
+        preempt_seconds: float = 0.25,
     ) -> None:
         self.size = max(1, size)
         self.online_size = max(0, online_size)
@@ -222,14 +205,14 @@ class WorkerPool:
         self.warm_build = warm_build
         self.start_timeout = start_timeout
         self.limits = (memory_bytes, stack_bytes)
-        # One worker always stays for the other clients (a light query is never locked out).
-        self.shares = ClientShares(client_share or max(1, self.size - 1))
+        # Each client is guaranteed all workers but one, so another client's light query is
+        # never locked out; a lone client may borrow the last one (see fair_share).
+        share = client_share or max(1, self.size - 1)
+        self._lanes: dict[bool, FairShare[_Worker]] = {
+            online: FairShare(share, preempt_seconds, _preempt) for online in (False, True)
+        }
         self.sandboxed = True  # until an offline worker reports it cannot leave the network
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded event loop
-        self._idle: dict[bool, asyncio.Queue[_Worker]] = {
-            False: asyncio.Queue(),
-            True: asyncio.Queue(),
-        }
         self._all: set[_Worker] = set()
         self._closed = False
 
@@ -244,6 +227,7 @@ class WorkerPool:
             memory_bytes=serve.worker_memory_bytes,
             stack_bytes=serve.worker_stack_bytes,
             client_share=serve.client_share,
+            preempt_seconds=serve.preempt_seconds,
         )
 
     async def start(self) -> None:
@@ -283,7 +267,7 @@ class WorkerPool:
             worker.unwatch()
             worker.kill()
         else:
-            self._idle[online].put_nowait(worker)
+            self._lanes[online].add(worker)
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for /health and tests)."""
@@ -291,7 +275,7 @@ class WorkerPool:
 
     def idle(self) -> int:
         """How many offline workers are free right now (readiness)."""
-        return self._idle[False].qsize()
+        return self._lanes[False].free()
 
     async def _receive(self, worker: _Worker, timeout: float) -> object:
         """The worker's next message; TimeoutError after *timeout* seconds."""
@@ -310,49 +294,78 @@ class WorkerPool:
         if worker.watched is None:  # its pipe reported the end: it died while idle
             raise WorkerCrashedError("worker exited")
         try:
-            worker.conn.send(job)
+            send(worker.conn, job)
         except OSError as exc:
             raise WorkerCrashedError(str(exc) or "worker exited") from None
         return await self._receive(worker, timeout)  # type: ignore[return-value]
 
-    async def run(self, job: Job, *, network: bool = False, client: str | None = None) -> Outcome:
-        """Run *job* in a free worker (an online one when *network*), within *client*'s share;
-        raise :class:`QueryTimeoutError` past the timeout."""
-        if client is None:
-            return await self._run(job, network)
-        async with self.shares.turn(client, self.timeout):
-            return await self._run(job, network)
-
-    async def _run(self, job: Job, network: bool) -> Outcome:
+    async def run(self, job: Job, *, network: bool = False, client: Client = None) -> Outcome:
+        """Run *job* in a free worker (an online one when *network*), fairly among client
+        addresses (*client*); raise :class:`QueryTimeoutError` past the timeout."""
         if network and not self.online_size:
             raise PoolBusyError("no query worker may reach the network on this server")
-        kind = "federation" if network else "query"
-        idle = self._idle[network]
+        lane = self._lanes[network]
+        deadline = 0.0
+        while True:
+            lease = lane.take(client) or await self._wait(lane, client, network, deadline)
+            worker = lease.worker
+            # A preempted job runs again with what is left of its time, not a new allowance.
+            now = time.monotonic()
+            deadline = deadline or now + self.timeout
+            if deadline <= now:
+                lane.release(lease, returned=True)
+                raise QueryTimeoutError(self._too_long())
+            try:
+                return await self._finish(lane, lease, job, deadline - now)
+            except PreemptedError:
+                await self._replace(worker)  # the lane has already let go of its lease
+
+    async def _finish(
+        self, lane: FairShare[_Worker], lease: Lease[_Worker], job: Job, timeout: float
+    ) -> Outcome:
+        """Run *job* on *lease*'s worker and give the worker back (or replace it)."""
+        worker = lease.worker
         try:
-            # wait_for costs a task: only when no worker is free.
-            worker = (
-                idle.get_nowait()
-                if idle.qsize()
-                else await asyncio.wait_for(idle.get(), self.timeout)
-            )
-        except TimeoutError:
-            count = self.online_size if network else self.size
-            raise PoolBusyError(
-                f"all {count} {kind} workers stayed busy for {self.timeout:g} s"
-            ) from None
-        try:
-            outcome = await self._exchange(worker, job, self.timeout)
+            outcome = await self._exchange(worker, job, timeout)
+        except PreemptedError:
+            raise
         except BaseException as exc:
             # Timed out, crashed, or the request was cancelled: the worker's state is
             # unknown (it may still be computing), so it is replaced, never reused.
+            lane.release(lease, returned=False)
             await self._replace(worker)
             if isinstance(exc, TimeoutError):
-                raise QueryTimeoutError(
-                    f"the query ran longer than the {self.timeout:g} s limit and was stopped"
-                ) from None
+                raise QueryTimeoutError(self._too_long()) from None
             raise
-        self._idle[network].put_nowait(worker)
+        lane.release(lease, returned=True)
         return outcome
+
+    def _too_long(self) -> str:
+        return f"the query ran longer than the {self.timeout:g} s limit and was stopped"
+
+    async def _wait(
+        self, lane: FairShare[_Worker], client: Client, network: bool, deadline: float
+    ) -> Lease[_Worker]:
+        """A worker once one is due to *client*; :class:`PoolBusyError` after the timeout,
+        or :class:`QueryTimeoutError` at the *deadline* of a preempted job (0: none)."""
+        preempted = bool(deadline)
+        timeout = max(0.0, deadline - time.monotonic()) if preempted else self.timeout
+        try:
+            return await lane.wait(client, timeout, first=preempted)
+        except TimeoutError:
+            if preempted:
+                raise QueryTimeoutError(self._too_long()) from None
+            running = lane.running(client)
+            if running >= lane.share:
+                raise PoolBusyError(
+                    f"this client already runs {running} quer{'ies' if running > 1 else 'y'} "
+                    f"and no other worker became free for {self.timeout:g} s"
+                ) from None
+            count = self.online_size if network else self.size
+            kind = "federation" if network else "query"
+            raise PoolBusyError(
+                f"all {count} {kind} workers stayed busy for {self.timeout:g} s"
+            ) from None
 
     async def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
@@ -370,6 +383,15 @@ class WorkerPool:
         for worker in workers:
             worker.unwatch()
         await asyncio.gather(*(loop.run_in_executor(None, w.kill) for w in workers))
+
+
+def _preempt(lease: Lease[_Worker]) -> bool:
+    """Stop waiting for *lease*'s job (its worker is killed next); False if it has ended."""
+    waiter = lease.worker.waiter
+    if waiter is None or waiter.done():
+        return False
+    waiter.set_exception(PreemptedError())
+    return True
 
 
 def _expire(future: asyncio.Future[object]) -> None:

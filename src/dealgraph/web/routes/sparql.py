@@ -9,7 +9,6 @@ import functools
 import multiprocessing
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -30,7 +29,7 @@ from ..negotiation import (
     negotiate_results,
     prefers_html,
 )
-from ..protocol import ALLOWED_METHODS, SparqlRequest, parse_request
+from ..protocol import ALLOWED_METHODS, SparqlRequest, endpoint_iri, parse_request
 from ..rdf_output import serialize
 from ..responses import (
     HTML,
@@ -78,9 +77,9 @@ async def sparql(request: Request, state: ServerState) -> Response:
         default_graphs=req.default_graph_uris if req.has_protocol_dataset else None,
         named_graphs=req.named_graph_uris if req.has_protocol_dataset else None,
         union_default=not shape.has_dataset_clause,
-        base_iri=str(request.url.replace(query="", fragment="")),  # relative IRIs: this URL
+        base_iri=endpoint_iri(request),  # relative IRIs: this URL
         max_answer_bytes=state.serve.max_answer_bytes,
-        spill_path=os.path.join(tempfile.gettempdir(), f"dealgraph-answer-{uuid.uuid4().hex}"),
+        spill_path=_spill_path(),
         spill_bytes=state.serve.spill_bytes,
     )
     key = job.cache_key()
@@ -131,6 +130,17 @@ async def _guard(state: ServerState, text: str) -> GuardedQuery:
         return await loop.run_in_executor(_guard_process(), check)
     except QueryRefusedError as exc:
         raise HttpError(exc.status, exc.message) from None
+
+
+def _spill_path() -> str:
+    """A fresh path for a large answer's file, random in full: a name seen in the temporary
+    directory must not tell the next one (where a link could be planted)."""
+    return f"{_spill_prefix()}{os.urandom(16).hex()}"
+
+
+@functools.cache
+def _spill_prefix() -> str:
+    return os.path.join(tempfile.gettempdir(), "dealgraph-answer-")
 
 
 @functools.cache
