@@ -125,6 +125,7 @@ def _markdown(
         "plus the proof of every quote; *publish* copies the facts store to store and the "
         "inferred and derived triples term by term, with no text in between.",
     ]
+    lines += _edits(rows)
     lines += ["", *_targets(rows)]
     lines += [
         "",
@@ -139,6 +140,39 @@ def _markdown(
         "to HermiT's.",
         "",
     ]
+    return lines
+
+
+def _edits(rows: list[dict]) -> list[str]:
+    """The table of builds after an edit (each a whole ``python -m dealgraph build``)."""
+    measured = [r for r in rows if "edit" in r]
+    if not measured:
+        return []
+    labels = [e["label"] for e in measured[0]["edit"]["edits"]]
+    lines = [
+        "",
+        "`dealgraph build` after an edit, each a new `python -m dealgraph build` process timed "
+        "whole (interpreter start and imports included), applied to the build before it "
+        "(`src/dealgraph/delta/`); then a full build (`--full`) of the same sources, whose "
+        "published graphs must be the same (count and an order-free hash of every named "
+        "graph):",
+        "",
+        "| generated triples | " + " | ".join(labels) + " | full build | same graphs |",
+        "|---|" + "---|" * (len(labels) + 2),
+    ]
+    for r in measured:
+        e = r["edit"]
+        cells = [
+            f"{x['seconds']:.2f} s" + ("" if x["based_on"] else " (in full)") for x in e["edits"]
+        ]
+        full = f"{e['full_build_s']:.1f} s" if "full_build_s" in e else "–"
+        lines.append(
+            f"| {r['generated']:,} | "
+            + " | ".join(cells)
+            + f" | {full} | {_yes(e['full_equal'])} |"
+        )
+    if "note" in measured[-1]["edit"]:
+        lines += ["", measured[-1]["edit"]["note"]]
     return lines
 
 
@@ -163,11 +197,16 @@ def _targets(rows: list[dict]) -> list[str]:
             f"| 1M-triple gate ≤ 10 s | {g['sparql_gate_s']:.1f} s (SPARQL gate alone) | "
             f"{'met' if g['sparql_gate_s'] <= 10 else '**missed**'} |"
         )
-        out.append(
-            f"| one-fact change re-checked ≤ 2 s at 1M | {g['recheck_s']:.2f} s re-check "
-            f"(the build around it is not incremental yet) | "
-            f"{'met for the gate' if g['recheck_s'] <= 2 else '**missed**'} |"
-        )
+        if "edit" in m:
+            slowest = max(x["seconds"] for x in m["edit"]["edits"])
+            applied = all(x["based_on"] for x in m["edit"]["edits"]) and m["edit"]["full_equal"]
+            ok = slowest <= 2 and applied
+            out.append(
+                f"| one fact changed: re-checked and published ≤ 2 s at 1M | at most "
+                f"{slowest:.2f} s for a whole `dealgraph build` after each edit above (the "
+                f"gate's re-check alone: {g['recheck_s']:.2f} s) | "
+                f"{'met' if ok else '**missed**'} |"
+            )
     if (m := near(100_000)) is not None:
         ratio = m["build"]["seconds"] / m["oxigraph_load_s"]
         out.append(
