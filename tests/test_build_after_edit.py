@@ -392,3 +392,31 @@ def test_appended_line_that_does_not_parse_is_named_with_its_line(
     assert applied == full
     assert applied[:2] == ("error", "SourceError")
     assert applied[2].startswith(f"data/synthetic.nt:{lines + 1}:")
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (
+            lambda build: (build / COPIES_FOLDER / "data/events.ttl").unlink(),
+            "No such file or directory",
+        ),
+        (lambda build: (build / INDEX_FILE).write_bytes(b"not a database" * 100), "DatabaseError"),
+        (lambda build: (build / "classified.nt").write_text("<a> <b"), "SyntaxError"),
+    ],
+)
+def test_damaged_record_of_the_last_build_means_a_full_build(
+    damage, reason: str, shipped_base: Path, articles: Path, tmp_path: Path  # noqa: ANN001
+) -> None:
+    folder = _copy(shipped_base, tmp_path)
+    last = current_build(folder / "store")
+    assert last is not None
+    damage(last)
+    (folder / "project/data/events.ttl").open("a").write("\n# a comment\n")
+    notes: list[str] = []
+    info = build(_settings(folder, articles), note=notes.append)
+    assert notes == [
+        f"building everything: what build {last.name} kept for the next build cannot be read "
+        f"({reason})"
+    ]
+    assert info.based_on == ""

@@ -9,6 +9,8 @@ need, instead of loading and rewriting the whole maps.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import sqlite3
 import threading
@@ -27,7 +29,10 @@ CREATE INDEX IF NOT EXISTS by_file ON written (file);"""
 class SubjectIndex:
     """The rows (subject, file, typed by that file?, line of its first statement there)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
+        """The index at *path*; unless *create*, one that must exist (else OSError)."""
+        if not create and not path.is_file():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
         self.path = path
         # The gate reads it from its threads: one connection, its use serialised by a lock.
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

@@ -18,6 +18,7 @@ the diff cannot carry is built in full (:func:`dealgraph.pipeline.build` falls b
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -78,23 +79,26 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
     if previous is None:
         return "nothing is published yet"
     state = BuildState.read(previous)
-    kept = (INDEX_FILE, CLASSIFIED_FILE)
-    if state is None or not all((previous / name).is_file() for name in kept):
+    if state is None:
         return f"build {previous.name} keeps no record of its sources (an older dealgraph)"
     digest = source_digest(settings.root, settings.source_files())
     timings: dict[str, float] = {}
     progress("load")
     started = time.perf_counter()
-    last_index = SubjectIndex(previous / INDEX_FILE)
-    changes = fact_changes(settings, state, previous, last_index)
-    last_index.close()
+    try:  # what the last build kept: anything missing or damaged means a full build
+        last_index = SubjectIndex(previous / INDEX_FILE, create=False)
+        changes = fact_changes(settings, state, previous, last_index)
+        last_index.close()
+        classified = {
+            (t.subject, t.predicate, t.object)
+            for t in ox.parse(path=previous / CLASSIFIED_FILE, format=ox.RdfFormat.N_TRIPLES)
+        }
+    except (OSError, SyntaxError, sqlite3.Error) as error:
+        reason = error.strerror if isinstance(error, OSError) else type(error).__name__
+        return f"what build {previous.name} kept for the next build cannot be read ({reason})"
     if isinstance(changes, str):
         return changes
     ontology, shapes = load_schema(settings)
-    classified = {
-        (t.subject, t.predicate, t.object)
-        for t in ox.parse(path=previous / CLASSIFIED_FILE, format=ox.RdfFormat.N_TRIPLES)
-    }
     timings["load"] = time.perf_counter() - started
     counts = BuildInfo.from_file(previous / INFO_FILE).triples
     verdict: list[ValidationReport] = []
