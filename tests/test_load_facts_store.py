@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from project_support import REPO_ROOT
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal
 from rdflib.compare import isomorphic
 
 from dealgraph.load import load
@@ -38,12 +38,3 @@ def test_the_facts_store_holds_exactly_the_triples_of_the_data_files() -> None:
     assert "data" not in vars(sources)  # no rdflib copy of the facts was made by load
     assert len(sources.facts) == len(expected) > 1000
     assert isomorphic(_decimals_canonical(sources.data), _decimals_canonical(expected))
-
-
-def test_a_reader_of_a_few_properties_gets_only_those_facts() -> None:
-    sources = load(Settings.create(REPO_ROOT))
-    exact = "http://www.w3.org/ns/oa#exact"
-    quotes = sources.facts_with(exact)
-    assert len(quotes) > 10
-    assert {str(p) for p in quotes.predicates()} == {exact}
-    assert set(quotes) == set(sources.data.triples((None, URIRef(exact), None)))

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from dealgraph.cli import app
 from dealgraph.load import load
 from dealgraph.namespaces import OA
-from dealgraph.quotes import CHECK, prove_quotes
+from dealgraph.quotes import CHECK, prove_quotes, quotes_in
 from dealgraph.settings import ARTICLES_ENV, Settings, default_articles_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,7 +188,8 @@ def test_sources_option_naming_a_missing_folder_is_unusable_input(tmp_path: Path
 def test_every_shipped_quote_is_proven(articles: Path) -> None:
     settings = Settings.create(ROOT, articles_dir=articles)
     sources = load(settings)
-    proof = prove_quotes(sources.data, articles, ROOT, sources.defined_in, sources.lines)
+    quotes = quotes_in(sources.facts)
+    proof = prove_quotes(quotes, articles, ROOT, sources.defined_in, sources.lines)
     assert proof.skipped_reason is None
     assert [r.message for r in proof.results] == []
     assert proof.checked == len(set(sources.data.subject_objects(OA.exact))) >= 70
@@ -236,3 +237,13 @@ def test_paraphrase_whose_source_has_no_url_is_refused(tmp_path: Path, articles:
         "  message: A paraphrase (dg:paraphrase) needs a source with a URL (schema:url): its "
         "text is not in the project, so say where the paraphrased words can be read.\n"
     ) in result.stdout
+
+
+def test_quotes_of_the_facts_are_read_with_their_source_file() -> None:
+    sources = load(Settings.create(ROOT))
+    quotes = quotes_in(sources.facts)
+    exact = OA.exact
+    assert {(q.evidence, q.text) for q in quotes} == {
+        (str(s), str(o)) for s, o in sources.data.subject_objects(exact)
+    }
+    assert all(q.source_file and q.source_file.endswith(".txt") for q in quotes)

@@ -90,19 +90,6 @@ class Sources:
             graph.add((_term(quad.subject, ""), _term(quad.predicate, ""), _term(quad.object, "")))
         return graph
 
-    def facts_with(self, *predicates: str) -> Graph:
-        """The facts whose predicate is one of *predicates* (IRIs), as an rdflib graph: what
-        a reader walking a few properties needs, without converting every fact."""
-        graph = Graph()
-        for predicate in predicates:
-            for quad in self.facts.quads_for_pattern(
-                None, ox.NamedNode(predicate), None, ox.DefaultGraph()
-            ):
-                graph.add(
-                    (_term(quad.subject, ""), _term(quad.predicate, ""), _term(quad.object, ""))
-                )
-        return graph
-
 
 def load(settings: Settings) -> Sources:
     """Parse ``ontology/``, ``data/`` and ``shapes/`` of *settings.root* into :class:`Sources`.
@@ -420,11 +407,6 @@ def _syntax_message(rel: str, fmt_name: str, error: SyntaxError) -> str:
         if error.offset:
             where += f":{error.offset}"
     return f"{where}: {fmt_name} syntax error: {reason}"
-
-
-def rdflib_term(term: object) -> Node:
-    """The rdflib term for a pyoxigraph term (``"x"`` and ``"x"^^xsd:string`` are one)."""
-    return _term(term, "")
 
 
 def _term(term: object, rel: str) -> Node:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import DCTERMS
 
 from .delta.index import INDEX_FILE, SubjectIndex
 from .delta.state import CLASSIFIED_FILE, BuildState, folder_digest, source_digests
@@ -28,11 +27,10 @@ from .namespaces import (
     DERIVED_GRAPH,
     GRAPH,
     INFERRED_GRAPH,
-    OA,
     ONTOLOGY_GRAPH,
 )
 from .publish import publish
-from .quotes import QuoteProof, prove_quotes, with_quote_proof
+from .quotes import QuoteProof, prove_quotes, quotes_in, with_quote_proof
 from .reason import Reasoning
 from .rules.reasoning import reason_into_store
 from .settings import Settings
@@ -99,7 +97,7 @@ def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
     report = gate(union, sources.shapes, sources.defined_in)
     # The gate proves every verbatim quote against its source text, in the same report.
     quotes = prove_quotes(
-        sources.facts_with(str(OA.exact), str(DCTERMS.source), str(DCTERMS.identifier)),
+        quotes_in(sources.facts),
         settings.articles_dir,
         settings.root,
         sources.defined_in,

@@ -10,10 +10,12 @@ proven and the result says so (``skipped_reason``), so the caller can warn: neve
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, SH, BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from .namespaces import OA
@@ -35,23 +37,43 @@ class QuoteProof:
     skipped_reason: str | None = None
 
 
+@dataclass(frozen=True, order=True)
+class Quote:
+    """One verbatim quote: its evidence node, its text, the file name of its source text."""
+
+    evidence: str  # the node's IRI (or blank node id), as defined_in has it
+    text: str
+    source_file: str | None  # the dcterms:identifier of its source, when it has one
+
+
+def quotes_in(
+    store: ox.Store, evidence: Iterable[ox.NamedNode] | None = None
+) -> list[Quote]:
+    """The verbatim quotes (``oa:exact``) of the default graph of *store* (a store, or a view
+    with a ``query`` method), or those of the *evidence* nodes only."""
+    only = "" if evidence is None else f"VALUES ?e {{ {' '.join(str(e) for e in evidence)} }}"
+    query = f"""SELECT ?e ?quote (SAMPLE(?n) AS ?name) WHERE {{ {only}
+      ?e <{OA.exact}> ?quote FILTER (isLiteral(?quote))
+      OPTIONAL {{ ?e <{DCTERMS.source}> ?s . ?s <{DCTERMS.identifier}> ?n }} }}
+      GROUP BY ?e ?quote"""
+    return sorted(
+        Quote(row["e"].value, row["quote"].value, row["name"].value if row["name"] else None)
+        for row in store.query(query)
+    )
+
+
 def prove_quotes(
-    data: Graph,
+    quotes: list[Quote],
     folder: Path | None,
     root: Path,
-    defined_in: dict[str, list[str]],
-    lines: dict[str, dict[str, int]],
+    defined_in: Mapping[str, list[str]],
+    lines: Mapping[str, dict[str, int]],
 ) -> QuoteProof:
-    """Check each ``oa:exact`` of *data* against the text of its source in *folder*.
+    """Check each of *quotes* (:func:`quotes_in`) against the text of its source in *folder*.
 
     *defined_in* and *lines* (from :class:`~dealgraph.load.Sources`) say in which data file,
     and from which line, each evidence node is written, for the messages.
     """
-    quotes = sorted(
-        (str(evidence), quote)
-        for evidence, quote in data.subject_objects(OA.exact)
-        if isinstance(quote, Literal)
-    )
     if not quotes:
         return QuoteProof(folder)
     if (reason := unproven_reason(folder, len(quotes))) is not None:
@@ -60,20 +82,17 @@ def prove_quotes(
     files = _FileTexts(root)
     results: list[ViolationResult] = []
     checked = 0
-    for evidence, quote in quotes:
-        source = data.value(URIRef(evidence), DCTERMS.source)
-        name = data.value(source, DCTERMS.identifier) if source is not None else None
-        if name is None or Path(str(name)).name != str(name):
+    for evidence, quote, name in sorted((q.evidence, q.text, q.source_file) for q in quotes):
+        if name is None or Path(name).name != name:
             continue  # no file name of a source text: the shapes report it
-        name = str(name)
         if name not in texts:
             path = folder / name
             texts[name] = path.read_text(encoding="utf-8") if path.is_file() else None
         text = texts[name]
         checked += 1
-        if text is not None and str(quote) in text:
+        if text is not None and quote in text:
             continue
-        written = files.where(evidence, str(quote), defined_in, lines)
+        written = files.where(evidence, quote, defined_in, lines)
         if text is None:
             message = (
                 f"The quote (oa:exact) written at {written} cannot be proven: its source text "

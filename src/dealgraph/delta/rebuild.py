@@ -32,18 +32,17 @@ from ..errors import ValidationFailed
 from ..gate import compile_shapes
 from ..gate.incremental import recheck
 from ..intime.derive import derive_in_store, scope_of
-from ..load import load_schema, rdflib_term
+from ..load import load_schema
 from ..namespaces import (
     ASSERTED_GRAPH,
     DERIVED_GRAPH,
     DG,
     GRAPH,
     INFERRED_GRAPH,
-    OA,
     ONTOLOGY_GRAPH,
 )
 from ..publish import publish_changed
-from ..quotes import prove_quotes, with_quote_proof
+from ..quotes import prove_quotes, quotes_in, with_quote_proof
 from ..rules.entail import entail, schema_of
 from ..settings import Settings
 from ..store import INFO_FILE, BuildInfo, current_build, source_digest
@@ -234,40 +233,25 @@ def _validate(
     checks = compile_shapes(shapes)
     report = recheck(view, last, list(changed), shapes, defined_in, checks)  # type: ignore[arg-type]
     quotes = prove_quotes(
-        _evidence(GraphView(store, [str(ASSERTED_GRAPH)]), changes),
+        quotes_in(GraphView(store, [str(ASSERTED_GRAPH)]), _evidence(store, changes)),  # type: ignore[arg-type]
         settings.articles_dir,
         settings.root,
-        defined_in,  # type: ignore[arg-type]
-        index.lines(),  # type: ignore[arg-type]
+        defined_in,
+        index.lines(),
     )
     return with_quote_proof(report, quotes)
 
 
-def _evidence(facts: GraphView, changes: FactChanges) -> Graph:
-    """What the quote proof reads of the quotes an edit can break: those of the evidence
-    whose statements changed, and those citing a source whose file name changed."""
-    graph = Graph()
+def _evidence(store: ox.Store, changes: FactChanges) -> set[ox.NamedNode]:
+    """The evidence whose quote an edit can break: the subjects of the changed statements,
+    and the evidence citing a source whose file name changed."""
     evidence = {t[0] for t in changes.added | changes.removed}
     renamed = {s for s, p, _o in changes.added | changes.removed if p.value == _IDENTIFIER}
     if renamed:
         query = f"""SELECT ?e WHERE {{ VALUES ?source {{ {_names(renamed)} }}
-          ?e <{DCTERMS.source}> ?source }}"""
-        evidence |= {row["e"] for row in facts.query(query)}
-    if not evidence:
-        return graph
-    query = f"""SELECT ?e ?quote ?source ?name WHERE {{ VALUES ?e {{ {_names(evidence)} }}
-      ?e <{OA.exact}> ?quote
-      OPTIONAL {{ ?e <{DCTERMS.source}> ?source
-                  OPTIONAL {{ ?source <{DCTERMS.identifier}> ?name }} }} }}"""
-    for row in facts.query(query):
-        node = rdflib_term(row["e"])
-        graph.add((node, OA.exact, rdflib_term(row["quote"])))
-        if row["source"] is not None:
-            source = rdflib_term(row["source"])
-            graph.add((node, DCTERMS.source, source))
-            if row["name"] is not None:
-                graph.add((source, DCTERMS.identifier, rdflib_term(row["name"])))
-    return graph
+          GRAPH <{ASSERTED_GRAPH}> {{ ?e <{DCTERMS.source}> ?source }} }}"""
+        evidence |= {row["e"] for row in store.query(query)}
+    return evidence
 
 
 def _names(nodes: Iterable[ox.NamedNode]) -> str:
