@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,8 +53,13 @@ class CheckResult:
     reasoning: Reasoning
     report: ValidationReport
     timings: dict[str, float] = field(default_factory=dict)
-    derived: Graph = field(default_factory=Graph)
+    derived_triples: list = field(default_factory=list)  # pyoxigraph terms, as published
     quotes: QuoteProof = field(default_factory=lambda: QuoteProof(None))  # verbatim quotes
+
+    @cached_property
+    def derived(self) -> Graph:
+        """The derived triples as an rdflib graph (made when a reader asks for it)."""
+        return graph_of(self.derived_triples)
 
     @property
     def conforms(self) -> bool:
@@ -84,7 +90,6 @@ def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
     started = time.perf_counter()
     # Read from the reason stage's store (SPARQL), not from copies of the rdflib graphs.
     derived_triples = derive_in_store(union)
-    derived = graph_of(derived_triples)
     timings["derive"] = time.perf_counter() - started
 
     notify("validate")
@@ -110,7 +115,7 @@ def check(settings: Settings, progress: Progress | None = None) -> CheckResult:
         reasoning=reasoning,
         report=report,
         timings=timings,
-        derived=derived,
+        derived_triples=derived_triples,
         quotes=quotes,
     )
 
@@ -183,12 +188,12 @@ def ensure_built(settings: Settings, progress: Progress | None = None) -> BuildI
     return build(settings, progress)
 
 
-def _graphs(result: CheckResult) -> dict[str, Graph | ox.Store]:
-    graphs: dict[str, Graph | ox.Store] = {
+def _graphs(result: CheckResult) -> dict[str, Graph | ox.Store | list]:
+    graphs: dict[str, Graph | ox.Store | list] = {
         str(ONTOLOGY_GRAPH): result.sources.ontology + result.sources.alignments,
         str(ASSERTED_GRAPH): result.sources.facts,  # the store: never through rdflib
         str(INFERRED_GRAPH): result.reasoning.inferred,
-        str(DERIVED_GRAPH): result.derived,
+        str(DERIVED_GRAPH): result.derived_triples,
     }
     if len(result.sources.wikidata):
         graphs[str(WIKIDATA_GRAPH)] = result.sources.wikidata

@@ -23,15 +23,15 @@ STALE_PARTIAL_SECONDS = 3600
 
 
 def publish(
-    graphs: Mapping[str, Graph | pyoxigraph.Store],
+    graphs: Mapping[str, Graph | pyoxigraph.Store | list],
     store_dir: Path,
     source_digest: str,
     timings: dict[str, float] | None = None,
     keep: Callable[[Path], None] | None = None,
 ) -> BuildInfo:
-    """Write *graphs* (named graph IRI -> triples: an rdflib graph or a store's default
-    graph) as a new build and make it the current one; *keep*, when given, writes what the
-    next build needs into the new build's folder before it is published.
+    """Write *graphs* (named graph IRI -> triples: an rdflib graph, a store's default graph
+    or a list of triples) as a new build and make it the current one; *keep*, when given,
+    writes what the next build needs into the new build's folder before it is published.
 
     Everything is written under a hidden ``builds/.partial-<id>`` folder first, renamed to
     ``builds/<id>`` once complete; only then does the ``current`` link move, by an atomic
@@ -118,16 +118,20 @@ def _publish(
     return info
 
 
-def _write_graph(store: pyoxigraph.Store, graph_iri: str, graph: Graph | pyoxigraph.Store) -> int:
-    """Bulk-load *graph* (an rdflib graph, or a store's default graph) into the named graph
-    *graph_iri* of *store*; the number of its triples. A store's quads go store to store,
-    never through text or rdflib."""
+def _write_graph(
+    store: pyoxigraph.Store, graph_iri: str, graph: Graph | pyoxigraph.Store | list
+) -> int:
+    """Bulk-load *graph* (an rdflib graph, a store's default graph, or a list of triples of
+    pyoxigraph terms) into the named graph *graph_iri* of *store*; the number of its
+    triples. A store's quads go store to store, never through text or rdflib."""
     name = pyoxigraph.NamedNode(graph_iri)
     if isinstance(graph, pyoxigraph.Store):
         triples = (
             (q.subject, q.predicate, q.object)
             for q in graph.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
         )
+    elif isinstance(graph, list):
+        triples = iter(graph)
     else:
         triples = ((ox_term(s), ox_term(p), ox_term(o)) for s, p, o in graph)
     count = 0
