@@ -349,6 +349,7 @@ def uncached(store: Path, rounds: int, seconds: float, workers: int = 2) -> dict
     work = RESULTS / "uncached"
     work.mkdir(exist_ok=True)
     found: dict = {"load_before": os.getloadavg(), "workers": workers, "clients": 8}
+    found["measured_at"] = time.strftime("%Y-%m-%d %H:%M %Z")
     found["environment"] = environment()
     oxigraph_dir = data_sets._export_and_load_oxigraph(store, work, {}, say)  # noqa: SLF001
     holder = "https://w3id.org/dealgraph/id/company/microsoft"
