@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -360,55 +361,51 @@ def main() -> None:
 def gate_again(sizes: list[int], out: Path | None) -> None:
     """The gate child again at *sizes*, its figures put in the rows of the last results (the
     build's figures, measured with the gate as it was then, are kept and said to be older)."""
-    rows = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="dealgraph-scale-") as work:
-        for size in sizes:
-            row = next(r for r in rows if r.get("size") == size)
-            folder = Path(work) / f"project-{size}"
-            synthetic.make_project(folder, size)
-            load = os.getloadavg()
-            row["gate"] = _child("gate", folder)
-            runs = ", ".join(f"{s:.1f}" for s in row["gate"]["sparql_gate_runs"])
-            row["gate_note"] = (
-                f"the gate columns of this row were measured again on "
-                f"{time.strftime('%Y-%m-%d %H:%M %Z')} (`python bench/scale.py --gate-only "
-                f"--sizes {size}`, load average {load[0]:.1f}; SPARQL gate runs {runs} s, "
-                "the median shown), after the gate's checks were merged into fewer queries; "
-                "the build's figures above are from the first run, with the gate as it was then"
-            )
-            print(f"{size:,}: gate {row['gate']}")
-            shutil.rmtree(folder, ignore_errors=True)
-    (RESULTS / "scale.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    if out:
-        from scale_report import write_section
-
-        # the section still says when its other figures were measured
-        first = re.search(r"--out docs/benchmarks\.md` on ([^(]+?) \(", out.read_text("utf-8"))
-        elapsed = sum(r.get("measure_s", 0) for r in rows)
-        write_section(rows, out, elapsed, _machine(), first.group(1) if first else "")
+    for row, folder, load in _measured_again(sizes, out):
+        row["gate"] = _child("gate", folder)
+        runs = ", ".join(f"{s:.1f}" for s in row["gate"]["sparql_gate_runs"])
+        row["gate_note"] = (
+            f"the gate columns of this row were measured again on "
+            f"{time.strftime('%Y-%m-%d %H:%M %Z')} (`python bench/scale.py --gate-only "
+            f"--sizes {row['size']}`, load average {load:.1f}; SPARQL gate runs {runs} s, "
+            "the median shown), after the gate's checks were merged into fewer queries; "
+            "the build's figures above are from the first run, with the gate as it was then"
+        )
+        print(f"{row['size']:,}: gate {row['gate']}")
 
 
 def edit_again(sizes: list[int], out: Path | None) -> None:
     """A full build then builds after edits at *sizes*, put in the rows of the last results
     (their other figures are kept)."""
+    for row, folder, load in _measured_again(sizes, out):
+        full = _child("build", folder)
+        row["edit"] = _child("edit", folder)
+        row["edit"]["full_build_s"] = full["seconds"]
+        row["edit"]["note"] = (
+            f"Builds after an edit measured on {time.strftime('%Y-%m-%d %H:%M %Z')} "
+            f"(`python bench/scale.py --edit-only --sizes {','.join(map(str, sizes))}`, "
+            f"load average {load:.1f} at the start); *full build* is the build they start "
+            "from, measured in the same run."
+        )
+        print(f"{row['size']:,}: full build {full['seconds']:.1f} s, edits {row['edit']}")
+
+
+def _measured_again(sizes: list[int], out: Path | None) -> Iterator[tuple[dict, Path, float]]:
+    """For each of *sizes*: its row of the last results, a project generated afresh and the
+    load average; after the last, the rows are saved and *out* rewritten."""
     rows = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="dealgraph-scale-") as work:
         for size in sizes:
-            row = next(r for r in rows if r.get("size") == size)
             folder = Path(work) / f"project-{size}"
             synthetic.make_project(folder, size)
-            load = os.getloadavg()[0]
-            full = _child("build", folder)
-            row["edit"] = _child("edit", folder)
-            row["edit"]["full_build_s"] = full["seconds"]
-            row["edit"]["note"] = (
-                f"Builds after an edit measured on {time.strftime('%Y-%m-%d %H:%M %Z')} "
-                f"(`python bench/scale.py --edit-only --sizes {','.join(map(str, sizes))}`, "
-                f"load average {load:.1f} at the start); *full build* is the build they start "
-                "from, measured in the same run."
-            )
-            print(f"{size:,}: full build {full['seconds']:.1f} s, edits {row['edit']}")
+            yield next(r for r in rows if r.get("size") == size), folder, os.getloadavg()[0]
             shutil.rmtree(folder, ignore_errors=True)
+    _save_again(rows, out)
+
+
+def _save_again(rows: list[dict], out: Path | None) -> None:
+    """The results with some figures measured again: saved, and the section of *out*
+    rewritten, still saying when its other figures were measured."""
     (RESULTS / "scale.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     if out:
         from scale_report import write_section

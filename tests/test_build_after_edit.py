@@ -361,17 +361,26 @@ def test_a_full_build_and_an_applied_edit_record_the_same_index(
     assert rows[0][0][ID + "company/openai"] == ["data/entities.ttl", "data/events.ttl"]
 
 
+def _appended(base: Path, tmp_path: Path, lines: list[str]) -> tuple[Path, int]:
+    """A copy of the generated project with *lines* appended to its N-Triples file; the
+    number of lines the file had."""
+    folder = _copy(base, tmp_path)
+    path = folder / "project" / "data" / "synthetic.nt"
+    count = path.read_text(encoding="utf-8").count("\n")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(f"{line}\n" for line in lines))
+    return folder, count
+
+
 def test_lines_appended_to_an_n_triples_file_are_applied(
     synthetic_base: Path, tmp_path: Path
 ) -> None:
-    folder = _copy(synthetic_base, tmp_path)
-    texts, path = folder / "project" / "texts", folder / "project" / "data" / "synthetic.nt"
-    lines = path.read_text(encoding="utf-8").count("\n")
-    right = f"<{ID}right/syn-new>"
-    with path.open("a", encoding="utf-8") as handle:  # a new subject, and a known one typed
-        handle.write(f'{right} <http://www.w3.org/2000/01/rdf-schema#comment> "new" .\n')
-        handle.write(f"<{ID}company/syn-1> <{RDF_TYPE}> <{DG}Company> .\n")
-    applied, full, info = _both(folder, texts)
+    # a new subject, and a known one typed
+    folder, lines = _appended(synthetic_base, tmp_path, [
+        f'<{ID}right/syn-new> <http://www.w3.org/2000/01/rdf-schema#comment> "new" .',
+        f"<{ID}company/syn-1> <{RDF_TYPE}> <{DG}Company> .",
+    ])  # fmt: skip
+    applied, full, info = _both(folder, folder / "project" / "texts")
     assert applied == full and applied[0] == "published"
     assert info is not None and info.based_on
     index = SubjectIndex(folder / "store" / "builds" / info.build_id / INDEX_FILE)
@@ -383,12 +392,8 @@ def test_lines_appended_to_an_n_triples_file_are_applied(
 def test_appended_line_that_does_not_parse_is_named_with_its_line(
     synthetic_base: Path, tmp_path: Path
 ) -> None:
-    folder = _copy(synthetic_base, tmp_path)
-    texts, path = folder / "project" / "texts", folder / "project" / "data" / "synthetic.nt"
-    lines = path.read_text(encoding="utf-8").count("\n")
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(f"<{ID}right/syn-new> <{DG}scope> .\n")
-    applied, full, _ = _both(folder, texts)
+    folder, lines = _appended(synthetic_base, tmp_path, [f"<{ID}right/syn-new> <{DG}scope> ."])
+    applied, full, _ = _both(folder, folder / "project" / "texts")
     assert applied == full
     assert applied[:2] == ("error", "SourceError")
     assert applied[2].startswith(f"data/synthetic.nt:{lines + 1}:")
