@@ -25,7 +25,7 @@ from dealgraph.cli import app
 from dealgraph.delta.index import INDEX_FILE, SubjectIndex
 from dealgraph.delta.state import COPIES_FOLDER
 from dealgraph.errors import DealgraphError, ValidationFailed
-from dealgraph.pipeline import build
+from dealgraph.pipeline import build, ensure_built
 from dealgraph.settings import ARTICLES_ENV, Settings, default_articles_dir
 from dealgraph.store import BuildInfo, current_build, open_published
 
@@ -425,3 +425,17 @@ def test_damaged_record_of_the_last_build_means_a_full_build(
         f"({reason})"
     ]
     assert info.based_on == ""
+
+
+def test_serving_after_an_article_edit_builds_again(
+    shipped_base: Path, articles: Path, tmp_path: Path
+) -> None:
+    folder = _copy(shipped_base, tmp_path)
+    texts = tmp_path / "texts"
+    shutil.copytree(articles, texts)
+    current = current_build(folder / "store")
+    assert current is not None
+    assert ensure_built(_settings(folder, texts)).build_id == current.name  # same texts
+    (texts / sorted(p.name for p in texts.iterdir())[0]).open("a").write("\n")
+    rebuilt = ensure_built(_settings(folder, texts))
+    assert rebuilt.build_id != current.name and rebuilt.based_on == ""

@@ -17,7 +17,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .delta.index import INDEX_FILE, SubjectIndex
-from .delta.state import CLASSIFIED_FILE, BuildState, folder_digest, source_digests
+from .delta.state import (
+    CLASSIFIED_FILE,
+    BuildState,
+    build_digest,
+    folder_digest,
+    source_digests,
+)
 from .errors import ValidationFailed
 from .gate import gate
 from .gate.run import add_graphs
@@ -35,7 +41,7 @@ from .quotes import QuoteProof, prove_quotes, quotes_in, with_quote_proof
 from .reason import Reasoning
 from .rules.reasoning import reason_into_store
 from .settings import Settings
-from .store import BUILDS_FOLDER, INFO_FILE, BuildInfo, current_info, source_digest
+from .store import BUILDS_FOLDER, INFO_FILE, BuildInfo, current_info
 from .validate import ValidationReport
 
 WIKIDATA_GRAPH = GRAPH["wikidata"]
@@ -145,7 +151,7 @@ def build(
         if note is not None:
             note(f"building everything: {made}")
     # The digests are taken before reading, so an edit made during the build makes it stale.
-    digest = source_digest(settings.root, settings.source_files())
+    digest = build_digest(settings)
     files, facts = source_digests(settings)
     result = check(settings, progress)
     if not result.conforms:
@@ -179,11 +185,10 @@ def build(
 
 
 def ensure_built(settings: Settings, progress: Progress | None = None) -> BuildInfo:
-    """The current build when it was made from the sources as they are now, else a new build."""
+    """The current build when it was made from the sources (and source texts) as they are
+    now, else a new build."""
     info = current_info(settings.store_dir)
-    if info is not None and info.source_digest == source_digest(
-        settings.root, settings.source_files()
-    ):
+    if info is not None and info.source_digest == build_digest(settings):
         return info
     return build(settings, progress)
 

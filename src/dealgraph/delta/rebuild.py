@@ -45,11 +45,11 @@ from ..publish import publish_changed
 from ..quotes import prove_quotes, quotes_in, with_quote_proof
 from ..rules.entail import entail, schema_of
 from ..settings import Settings
-from ..store import INFO_FILE, BuildInfo, current_build, source_digest
+from ..store import INFO_FILE, BuildInfo, current_build
 from ..validate import ValidationReport
 from .changes import FactChanges, Triple, fact_changes
 from .index import INDEX_FILE, SubjectIndex
-from .state import CLASSIFIED_FILE, COPIES_FOLDER, BuildState
+from .state import CLASSIFIED_FILE, COPIES_FOLDER, BuildState, build_digest
 from .view import GraphView
 
 _IDENTIFIER = str(DCTERMS.identifier)
@@ -80,7 +80,7 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
     state = BuildState.read(previous)
     if state is None:
         return f"build {previous.name} keeps no record of its sources (an older dealgraph)"
-    digest = source_digest(settings.root, settings.source_files())
+    digest = build_digest(settings)
     timings: dict[str, float] = {}
     progress("load")
     started = time.perf_counter()

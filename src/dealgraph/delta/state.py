@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import __version__
 from ..load import FORMATS, is_fact_file
 from ..settings import Settings
+from ..store import source_digest
 from ..validate import ViolationResult
 
 STATE_FILE = "state.json"
@@ -80,6 +81,14 @@ def source_digests(settings: Settings) -> tuple[dict[str, str], list[str]]:
     digests = {p.relative_to(root).as_posix(): _sha256(p) for p in paths}
     facts = [p.relative_to(root).as_posix() for p in paths if is_fact_file(settings, p)]
     return digests, facts
+
+
+def build_digest(settings: Settings) -> str:
+    """What a build is made from, in one digest: the source files and the source texts the
+    quotes are proven against (an edited article makes the build stale too)."""
+    sources = source_digest(settings.root, settings.source_files())
+    texts = folder_digest(settings.articles_dir)
+    return hashlib.sha256(f"{sources}\0{texts}".encode()).hexdigest() if texts else sources
 
 
 def folder_digest(folder: Path | None) -> str:
