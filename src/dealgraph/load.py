@@ -176,6 +176,12 @@ def load_schema(settings: Settings) -> tuple[Graph, Graph]:
     return ontology, shapes
 
 
+def rdf_sources(settings: Settings) -> list[Path]:
+    """The files :func:`load` reads (ontology, data, shapes), refused as it refuses them."""
+    folders = (settings.ontology_dir, settings.data_dir, settings.shapes_dir)
+    return [path for folder in folders for path in _rdf_files(settings.root, folder)]
+
+
 def is_fact_file(settings: Settings, path: Path) -> bool:
     """Whether *path* holds facts: under ``data/``, outside its Wikidata snapshot."""
     return path.is_relative_to(settings.data_dir) and not path.is_relative_to(

@@ -17,13 +17,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .delta.index import INDEX_FILE, SubjectIndex
-from .delta.state import (
-    CLASSIFIED_FILE,
-    BuildState,
-    build_digest,
-    folder_digest,
-    source_digests,
-)
+from .delta.state import CLASSIFIED_FILE, BuildState, SourceFiles
 from .errors import ValidationFailed
 from .gate import gate
 from .gate.run import add_graphs
@@ -131,28 +125,29 @@ def build(
     progress: Progress | None = None,
     full: bool = False,
     note: Callable[[str], None] | None = None,
+    sources: SourceFiles | None = None,
 ) -> BuildInfo:
     """Check the sources, then publish them as the new current build of the store.
 
     Unless *full*, an edit of the facts since the current build is applied to it
     (:mod:`dealgraph.delta`): only what the edit touches is reasoned over, derived and
     checked again. What cannot be applied so (the ontology or the shapes changed, nothing
-    published yet…) is built in full, and *note* is told why.
+    published yet…) is built in full, and *note* is told why. *sources*: the project's
+    files as already read (their digests), when the caller has them.
 
     Raises :class:`ValidationFailed` (carrying the report) when the data breaks the shapes;
     then, as on any other error, the store is left as it was.
     """
+    # The digests are taken before reading, so an edit made during the build makes it stale.
+    sources = sources or SourceFiles.read(settings)
     if not full:
         from .delta.rebuild import rebuild
 
-        made = rebuild(settings, progress or _quiet)
+        made = rebuild(settings, sources, progress or _quiet)
         if isinstance(made, BuildInfo):
             return _with_timings(settings, made, made.timings)
         if note is not None:
             note(f"building everything: {made}")
-    # The digests are taken before reading, so an edit made during the build makes it stale.
-    digest = build_digest(settings)
-    files, facts = source_digests(settings)
     result = check(settings, progress)
     if not result.conforms:
         raise ValidationFailed(result.report)
@@ -161,25 +156,23 @@ def build(
     timings = dict(result.timings)
     timings["publish"] = 0.0  # rewritten below; publish() stores the timings it is given
     record = BuildState(
-        files=files,
-        facts=facts,
-        articles=folder_digest(settings.articles_dir),
+        files=sources.rdf_digests,
+        facts=sources.facts,
+        articles=sources.texts,
         warnings=result.report.results,
         shapes=result.report.shapes,
     )
 
     def keep(folder: Path) -> None:  # what the next build, after an edit, starts from
-        sources = result.sources
+        read = result.sources
         result.reasoning.classified.serialize(
             folder / CLASSIFIED_FILE, format="nt", encoding="utf-8"
         )
-        index = SubjectIndex.create(
-            folder / INDEX_FILE, sources.typed_in, sources.written_in, sources.lines
-        )
+        index = SubjectIndex.create(folder / INDEX_FILE, read.typed_in, read.written_in, read.lines)
         index.close()
         record.save(folder, settings.root)
 
-    info = publish(_graphs(result), settings.store_dir, digest, timings, keep)
+    info = publish(_graphs(result), settings.store_dir, sources.digest, timings, keep)
     timings["publish"] = time.perf_counter() - started
     return _with_timings(settings, info, timings)
 
@@ -188,9 +181,10 @@ def ensure_built(settings: Settings, progress: Progress | None = None) -> BuildI
     """The current build when it was made from the sources (and source texts) as they are
     now, else a new build."""
     info = current_info(settings.store_dir)
-    if info is not None and info.source_digest == build_digest(settings):
+    sources = SourceFiles.read(settings)
+    if info is not None and info.source_digest == sources.digest:
         return info
-    return build(settings, progress)
+    return build(settings, progress, sources=sources)
 
 
 def _graphs(result: CheckResult) -> dict[str, Graph | ox.Store | list]:

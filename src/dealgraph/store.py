@@ -8,7 +8,6 @@ either the old build or the new one, never a half-written store.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -61,17 +60,6 @@ class BuildInfo:
                 f"the published build {path.parent.name} is damaged: its {INFO_FILE} cannot "
                 f"be read ({reason}); run 'dealgraph build' to publish a new one"
             ) from None
-
-
-def source_digest(root: Path, files: list[Path]) -> str:
-    """A SHA-256 over the sources' relative paths and contents: equal digests, equal builds."""
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def current_build(store_dir: Path) -> Path | None:

@@ -20,7 +20,7 @@ from ..gate.incremental import schema_change
 from ..load import LINE_BASED, FileFacts, read_facts
 from ..settings import Settings
 from .index import SubjectIndex
-from .state import COPIES_FOLDER, BuildState, folder_digest, source_digests
+from .state import COPIES_FOLDER, BuildState, SourceFiles
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
@@ -49,19 +49,23 @@ class FactChanges:
 
 
 def fact_changes(
-    settings: Settings, state: BuildState, build_dir: Path, index: SubjectIndex
+    settings: Settings,
+    sources: SourceFiles,
+    state: BuildState,
+    build_dir: Path,
+    index: SubjectIndex,
 ) -> FactChanges | str:
-    """The change of the facts of *settings*' project since the build in *build_dir* (whose
-    record is *state*, and *index* its index of subjects), or why it cannot be applied to
-    that build (then build everything)."""
+    """The change of the facts of *settings*' project (its *sources* as they are now) since
+    the build in *build_dir* (whose record is *state*, and *index* its index of subjects), or
+    why it cannot be applied to that build (then build everything)."""
     root = settings.root
-    digests, facts = source_digests(settings)
+    digests, facts = sources.rdf_digests, sources.facts
     every = digests.keys() | state.files.keys()
     changed = sorted(rel for rel in every if digests.get(rel) != state.files.get(rel))
     for rel in changed:
         if rel not in facts and rel not in state.facts:
             return f"{rel} changed: the ontology, shapes and Wikidata snapshot rebuild all"
-    if folder_digest(settings.articles_dir) != state.articles:
+    if sources.texts != state.articles:
         return "the source texts changed (every quote is proven again)"
 
     added: set[Triple] = set()

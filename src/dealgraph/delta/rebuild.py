@@ -49,7 +49,7 @@ from ..store import INFO_FILE, BuildInfo, current_build
 from ..validate import ValidationReport
 from .changes import FactChanges, Triple, fact_changes
 from .index import INDEX_FILE, SubjectIndex
-from .state import CLASSIFIED_FILE, COPIES_FOLDER, BuildState, build_digest
+from .state import CLASSIFIED_FILE, COPIES_FOLDER, BuildState, SourceFiles
 from .view import GraphView
 
 _IDENTIFIER = str(DCTERMS.identifier)
@@ -68,9 +68,12 @@ class _Delta:
         return self.added | self.removed
 
 
-def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | str:
-    """Publish a new build made from the current one and the edits of the facts since; the
-    reason to build everything instead, when the edit cannot be carried over.
+def rebuild(
+    settings: Settings, sources: SourceFiles, progress: Callable[[str], None]
+) -> BuildInfo | str:
+    """Publish a new build made from the current one and the edits of the facts since (the
+    project's files now: *sources*); the reason to build everything instead, when the edit
+    cannot be carried over.
 
     Raises :class:`ValidationFailed` (nothing published) as a full build would.
     """
@@ -80,13 +83,12 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
     state = BuildState.read(previous)
     if state is None:
         return f"build {previous.name} keeps no record of its sources (an older dealgraph)"
-    digest = build_digest(settings)
     timings: dict[str, float] = {}
     progress("load")
     started = time.perf_counter()
     try:  # what the last build kept: anything missing or damaged means a full build
         last_index = SubjectIndex(previous / INDEX_FILE, create=False)
-        changes = fact_changes(settings, state, previous, last_index)
+        changes = fact_changes(settings, sources, state, previous, last_index)
         last_index.close()
         classified = {
             (t.subject, t.predicate, t.object)
@@ -141,7 +143,7 @@ def rebuild(settings: Settings, progress: Callable[[str], None]) -> BuildInfo | 
         record.save(folder, settings.root, reuse)
 
     started_publish = time.perf_counter()
-    info = publish_changed(previous, settings.store_dir, digest, change, keep)
+    info = publish_changed(previous, settings.store_dir, sources.digest, change, keep)
     spent = sum(v for k, v in timings.items() if k != "load")
     timings["publish"] = max(0.0, time.perf_counter() - started_publish - spent)
     return replace(info, timings=timings)

@@ -17,9 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..load import FORMATS, is_fact_file
+from ..load import is_fact_file, rdf_sources
 from ..settings import Settings
-from ..store import source_digest
 from ..validate import ViolationResult
 
 STATE_FILE = "state.json"
@@ -72,23 +71,44 @@ class BuildState:
         return state if state.version == __version__ else None
 
 
-def source_digests(settings: Settings) -> tuple[dict[str, str], list[str]]:
-    """The SHA-256 of every RDF source file of *settings*' project, by path relative to its
-    root, and which of them hold facts."""
-    root = settings.root
-    paths = [p for p in settings.source_files() if p.suffix in FORMATS]
-    paths = [p for p in paths if not p.name.startswith(".")]
-    digests = {p.relative_to(root).as_posix(): _sha256(p) for p in paths}
-    facts = [p.relative_to(root).as_posix() for p in paths if is_fact_file(settings, p)]
-    return digests, facts
+@dataclass(frozen=True)
+class SourceFiles:
+    """The sources of a project as they are now, each file read once: the SHA-256 of every
+    file under ontology/, data/ and shapes/, those the build reads as RDF (and which of them
+    hold facts), and one digest of the source texts the quotes are proven against."""
 
+    digests: dict[str, str]  # path relative to the project -> SHA-256
+    rdf: list[str]
+    facts: list[str]
+    texts: str  # "" when the folder of source texts is missing
 
-def build_digest(settings: Settings) -> str:
-    """What a build is made from, in one digest: the source files and the source texts the
-    quotes are proven against (an edited article makes the build stale too)."""
-    sources = source_digest(settings.root, settings.source_files())
-    texts = folder_digest(settings.articles_dir)
-    return hashlib.sha256(f"{sources}\0{texts}".encode()).hexdigest() if texts else sources
+    @classmethod
+    def read(cls, settings: Settings) -> SourceFiles:
+        """The sources of *settings*' project; a :class:`SourceError` where :func:`load`
+        would refuse them (a missing folder, a symbolic link out of the project)."""
+        root = settings.root
+        digests = {p.relative_to(root).as_posix(): _sha256(p) for p in settings.source_files()}
+        rdf = rdf_sources(settings)
+        return cls(
+            digests=digests,
+            rdf=[p.relative_to(root).as_posix() for p in rdf],
+            facts=[p.relative_to(root).as_posix() for p in rdf if is_fact_file(settings, p)],
+            texts=folder_digest(settings.articles_dir),
+        )
+
+    @property
+    def digest(self) -> str:
+        """What a build is made from, in one digest (an edited article makes it stale too)."""
+        digest = hashlib.sha256()
+        for rel, sha256 in sorted(self.digests.items()):
+            digest.update(f"{rel}\0{sha256}\0".encode())
+        digest.update(self.texts.encode())
+        return digest.hexdigest()
+
+    @property
+    def rdf_digests(self) -> dict[str, str]:
+        """The digests of the files the build reads as RDF."""
+        return {rel: self.digests[rel] for rel in self.rdf}
 
 
 def folder_digest(folder: Path | None) -> str:
