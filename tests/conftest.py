@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from project_support import REPO_ROOT, copy_project
 from wikidata_support import wikidata_fixture_server
 
 from dealgraph.pipeline import build
-from dealgraph.settings import Settings
+from dealgraph.settings import ARTICLES_ENV, Settings, default_articles_dir
 from dealgraph.store import open_published
 
 
@@ -19,6 +20,22 @@ from dealgraph.store import open_published
 def project(tmp_path: Path) -> Settings:
     """A fresh, valid copy of the miniature project, with an empty store folder."""
     return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def articles() -> Path:
+    """The folder of the source articles the gate proves quotes against; skipped (failed on
+    CI) when it holds none."""
+    folder = default_articles_dir(REPO_ROOT)
+    if not (folder.is_dir() and any(folder.glob("*.txt"))):
+        message = (
+            f"the source articles are not in {folder}: put the five articles there or set "
+            f"{ARTICLES_ENV} to their folder; quotes cannot be checked without them"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 from pathlib import Path
 
 import pytest
@@ -12,33 +11,17 @@ from rdflib.namespace import DCTERMS, XSD
 
 from dealgraph.namespaces import DG, OA
 from dealgraph.pipeline import check
-from dealgraph.settings import ARTICLES_ENV, Settings, default_articles_dir
+from dealgraph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 MICROSOFT = URIRef("https://w3id.org/dealgraph/id/company/microsoft")
 SCHEMA = Namespace("https://schema.org/")
 
 
-def articles_dir() -> Path:
-    """The folder the gate proves quotes against: ``$DEALGRAPH_ARTICLES``, else
-    ``../shared/articles`` beside the checkout (one definition, in dealgraph.settings)."""
-    return default_articles_dir(ROOT)
-
-
 @pytest.fixture(scope="module")
-def articles() -> dict[str, str]:
-    """The source articles' texts by file name; skipped (or failed on CI) when absent."""
-    folder = articles_dir()
-    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
-    if not files:
-        message = (
-            f"the source articles are not in {folder}: put the five articles there or set "
-            f"{ARTICLES_ENV} to their folder; quotes cannot be checked without them"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return {p.name: p.read_text(encoding="utf-8") for p in files}
+def article_texts(articles: Path) -> dict[str, str]:
+    """The source articles' texts by file name."""
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(articles.glob("*.txt"))}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +40,7 @@ def ontology() -> Graph:
     return graph
 
 
-def test_every_quote_is_verbatim_in_its_article(data: Graph, articles: dict[str, str]) -> None:
+def test_every_quote_is_verbatim_in_its_article(data: Graph, article_texts: dict[str, str]) -> None:
     missing = []
     checked = 0
     for evidence in data.subjects(RDF.type, DG.Evidence):
@@ -65,23 +48,23 @@ def test_every_quote_is_verbatim_in_its_article(data: Graph, articles: dict[str,
         name = str(data.value(article, DCTERMS.identifier))
         for quote in data.objects(evidence, OA.exact):
             checked += 1
-            if name not in articles:
+            if name not in article_texts:
                 missing.append(f"{evidence}: article {name!r} not found")
-            elif str(quote) not in articles[name]:
+            elif str(quote) not in article_texts[name]:
                 missing.append(f"{evidence}: not verbatim in {name}: {str(quote)[:80]!r}")
     assert checked >= 50, f"only {checked} quotes found"
     assert not missing, "\n".join(missing)
 
 
 def test_every_article_has_a_node_and_every_node_an_article(
-    data: Graph, articles: dict[str, str]
+    data: Graph, article_texts: dict[str, str]
 ) -> None:
     identifiers = {
         str(i)
         for a in data.subjects(RDF.type, DG.Article)
         for i in data.objects(a, DCTERMS.identifier)
     }
-    assert identifiers == set(articles) - {"README.md"}
+    assert identifiers == set(article_texts) - {"README.md"}
 
 
 def test_every_article_contributes_evidence(data: Graph) -> None:

@@ -9,11 +9,9 @@ refuse a French quote without translation and a paraphrase whose source has no U
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
-import pytest
 from project_support import copy_project, write
 from typer.testing import CliRunner
 
@@ -21,7 +19,7 @@ from dealgraph.cli import app
 from dealgraph.load import load
 from dealgraph.namespaces import OA
 from dealgraph.quotes import CHECK, prove_quotes, quotes_in
-from dealgraph.settings import ARTICLES_ENV, Settings, default_articles_dir
+from dealgraph.settings import ARTICLES_ENV, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = "000_1360818c7821c995.txt"
@@ -49,18 +47,6 @@ NOT_VERBATIM = (
     "“ee en 2019”. Copy the words exactly as the source writes them, apostrophes, quotation "
     "marks and spaces included."
 )
-
-
-@pytest.fixture(scope="module")
-def articles() -> Path:
-    """The folder of the source articles; skipped (failed on CI) when it is absent."""
-    folder = default_articles_dir(ROOT)
-    if not (folder / ARTICLE).is_file():
-        message = f"the source articles are not in {folder}: set {ARTICLES_ENV} to their folder"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return folder
 
 
 def validate(*args: str | Path, env: dict[str, str | None] | None = None):
