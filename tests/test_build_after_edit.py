@@ -8,7 +8,6 @@ the same violations or the same error.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 from dataclasses import replace
@@ -16,17 +15,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from project_support import REPO_ROOT
+from project_support import REPO_ROOT, WIKIDATA_LABEL
 from rdflib import Graph, Literal, URIRef
 from synthetic_support import synthetic_module
 from typer.testing import CliRunner
 
 from dealgraph.cli import app
 from dealgraph.delta.index import INDEX_FILE, SubjectIndex
-from dealgraph.delta.state import COPIES_FOLDER
-from dealgraph.errors import DealgraphError, ValidationFailed
+from dealgraph.delta.state import COPIES_FOLDER, STATE_FILE, BuildState
+from dealgraph.errors import InconsistentOntologyError, SourceError, ValidationFailed
 from dealgraph.pipeline import build, ensure_built
-from dealgraph.settings import ARTICLES_ENV, Settings, default_articles_dir
+from dealgraph.settings import Settings
 from dealgraph.store import BuildInfo, current_build, open_published
 
 DG = "https://w3id.org/dealgraph/ontology#"
@@ -35,18 +34,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OA_EXACT = "http://www.w3.org/ns/oa#exact"
 FACT_FILES = ["data/agreements.ttl", "data/rights.ttl", "data/triggers.ttl", "data/events.ttl",
               "data/evidence.ttl", "data/entities.ttl"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def articles() -> Path:
-    """The folder of the source articles; skipped (failed on CI) when it is absent."""
-    folder = default_articles_dir(REPO_ROOT)
-    if not folder.is_dir():
-        message = f"the source articles are not in {folder}: set {ARTICLES_ENV} to their folder"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +72,7 @@ def _outcome(settings: Settings, full: bool) -> tuple:
     except ValidationFailed as error:
         found = error.report.results
         return ("refused", [(r.focus_node, r.shape, r.path, r.message, r.files) for r in found])
-    except DealgraphError as error:
+    except (InconsistentOntologyError, SourceError) as error:  # what an edit can cause
         return ("error", type(error).__name__, str(error))
     store, _ = open_published(settings.store_dir)
     graphs: dict[str, set[str]] = {}
@@ -248,41 +235,38 @@ def test_quote_edited_away_from_its_article_is_refused(
     ]
 
 
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+
+
 @pytest.mark.parametrize(
-    ("edit", "reason"),
+    ("rel", "text", "reason"),
     [
-        (
-            lambda p: p.joinpath("ontology/dealgraph.ttl").open("a").write("\n# edited\n"),
-            "ontology/dealgraph.ttl changed: the ontology, shapes and Wikidata snapshot "
-            "rebuild all",
-        ),
-        (
-            lambda p: p.joinpath("data/blank.ttl").write_text(
-                f"<{ID}company/openai> <{DG}note> [ <{DG}text> \"x\" ] .\n"
-            ),
-            "data/blank.ttl has blank nodes or named graphs (it is rebuilt with everything)",
-        ),
-        (
-            lambda p: p.joinpath("data/axiom.ttl").write_text(
-                f"<{ID}company/openai> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
-                f"<{DG}Company> .\n"
-            ),
-            "a change in data/axiom.ttl reaches the ontology's terms or axioms",
-        ),
+        ("ontology/dealgraph.ttl", "\n# edited\n",
+         "ontology/dealgraph.ttl changed: the ontology, shapes and Wikidata snapshot rebuild all"),
+        ("shapes/dealgraph-shapes.ttl", "\n# edited\n",
+         "shapes/dealgraph-shapes.ttl changed: the ontology, shapes and Wikidata snapshot "
+         "rebuild all"),
+        ("data/wikidata/snapshot.nt", WIKIDATA_LABEL,
+         "data/wikidata/snapshot.nt changed: the ontology, shapes and Wikidata snapshot "
+         "rebuild all"),
+        ("data/blank.ttl", f'<{ID}company/openai> <{RDFS}seeAlso> [ <{RDFS}label> "x"@en ] .\n',
+         "data/blank.ttl has blank nodes or named graphs (it is rebuilt with everything)"),
+        ("data/axiom.ttl", f"<{ID}company/openai> <{RDFS}subClassOf> <{DG}Company> .\n",
+         "a change in data/axiom.ttl reaches the ontology's terms or axioms"),
     ],
-)
+)  # fmt: skip
 def test_edit_the_last_build_cannot_carry_is_built_in_full(
-    edit, reason: str, shipped_base: Path, articles: Path, tmp_path: Path  # noqa: ANN001
+    rel: str, text: str, reason: str, shipped_base: Path, articles: Path, tmp_path: Path
 ) -> None:
     folder = _copy(shipped_base, tmp_path)
-    edit(folder / "project")
+    path = folder / "project" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
     notes: list[str] = []
-    try:
-        info = build(_settings(folder, articles), note=notes.append)
-    except DealgraphError:
-        info = None
+    info = build(_settings(folder, articles), note=notes.append)
     assert notes == [f"building everything: {reason}"]
-    assert info is None or not info.based_on
+    assert info.based_on == ""
 
 
 def test_changed_source_texts_build_everything(
@@ -439,3 +423,32 @@ def test_serving_after_an_article_edit_builds_again(
     (texts / sorted(p.name for p in texts.iterdir())[0]).open("a").write("\n")
     rebuilt = ensure_built(_settings(folder, texts))
     assert rebuilt.build_id != current.name and rebuilt.based_on == ""
+
+
+def test_symbolic_link_out_of_the_project_is_refused_after_an_edit_too(
+    shipped_base: Path, articles: Path, tmp_path: Path
+) -> None:
+    folder = _copy(shipped_base, tmp_path)
+    outside = tmp_path / "outside.ttl"
+    outside.write_text(f'<{ID}company/openai> <{RDFS}label> "x"@en .\n', encoding="utf-8")
+    (folder / "project" / "data" / "linked.ttl").symlink_to(outside)
+    applied, full, info = _both(folder, articles)
+    assert applied == full == (
+        "error",
+        "SourceError",
+        "data/linked.ttl: refused, it is a symbolic link to a file outside the project; copy "
+        "the file into the project instead",
+    )
+    assert info is None
+
+
+def test_a_copy_that_differs_from_its_digest_leaves_no_record(tmp_path: Path) -> None:
+    (tmp_path / "project" / "data").mkdir(parents=True)
+    (tmp_path / "project" / "data" / "facts.ttl").write_text("# edited during the build\n")
+    record = BuildState(files={"data/facts.ttl": "0" * 64}, facts=["data/facts.ttl"], articles="")
+    build_folder = tmp_path / "build"
+    build_folder.mkdir()
+    assert record.save(build_folder, tmp_path / "project") is False
+    assert not (build_folder / STATE_FILE).exists()
+    assert not (build_folder / COPIES_FOLDER).exists()
+    assert BuildState.read(build_folder) is None  # the next build is a full one
