@@ -273,8 +273,7 @@ def test_changed_source_texts_build_everything(
     shipped_base: Path, articles: Path, tmp_path: Path
 ) -> None:
     folder = _copy(shipped_base, tmp_path)
-    texts = tmp_path / "texts"
-    shutil.copytree(articles, texts)
+    texts = shutil.copytree(articles, tmp_path / "texts")  # edited by the test, not the shared
     notes: list[str] = []
     info = build(_settings(folder, texts), note=notes.append)
     assert notes == []  # the same texts elsewhere: nothing to prove again
@@ -415,8 +414,7 @@ def test_serving_after_an_article_edit_builds_again(
     shipped_base: Path, articles: Path, tmp_path: Path
 ) -> None:
     folder = _copy(shipped_base, tmp_path)
-    texts = tmp_path / "texts"
-    shutil.copytree(articles, texts)
+    texts = shutil.copytree(articles, tmp_path / "texts")  # edited by the test, not the shared
     current = current_build(folder / "store")
     assert current is not None
     assert ensure_built(_settings(folder, texts)).build_id == current.name  # same texts
