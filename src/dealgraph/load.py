@@ -67,17 +67,21 @@ class Sources:
     facts: ox.Store
     shapes: Graph
     wikidata: Graph
-    defined_in: dict[str, list[str]] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     lines: dict[str, dict[str, int]] = field(default_factory=dict)
     # Named graphs that data files (TriG, N-Quads) keep: graph IRI -> its triples, published
     # as they stand (neither reasoned over nor validated: they are not dealgraph's facts).
     named: dict[str, Graph] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)  # those of the data files
-    # What defined_in is made of: the files typing each subject, and those stating anything
-    # about it (kept for the next build, which updates them for the files that changed).
+    # The files typing each subject, and those stating anything about it: what defined_in is
+    # made of (kept for the next build, which updates them for the files that changed).
     typed_in: dict[str, list[str]] = field(default_factory=dict)
     written_in: dict[str, list[str]] = field(default_factory=dict)
+
+    @cached_property
+    def defined_in(self) -> dict[str, list[str]]:
+        """Subject -> the files typing it, else those stating anything about it."""
+        return {s: self.typed_in.get(s) or files for s, files in self.written_in.items()}
 
     @cached_property
     def data(self) -> Graph:
@@ -141,7 +145,6 @@ def load(settings: Settings) -> Sources:
                 alignments += graph
             else:
                 ontology += graph
-    defined_in = {subject: typed.get(subject) or files for subject, files in anywhere.items()}
 
     for graph in (ontology, alignments, shapes, wikidata):
         _bind_project_prefixes(graph)
@@ -152,7 +155,6 @@ def load(settings: Settings) -> Sources:
         facts=facts,
         shapes=shapes,
         wikidata=wikidata,
-        defined_in=defined_in,
         files=tuple(_rel(root, p) for p in ontology_files + data_files + shape_files),
         lines=dict(lines),
         named=dict(named),
