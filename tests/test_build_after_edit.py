@@ -423,21 +423,38 @@ def test_serving_after_an_article_edit_builds_again(
     assert rebuilt.build_id != current.name and rebuilt.based_on == ""
 
 
-def test_symbolic_link_out_of_the_project_is_refused_after_an_edit_too(
-    shipped_base: Path, articles: Path, tmp_path: Path
+def _link_out(project: Path) -> None:
+    outside = project.parent / "outside.ttl"
+    outside.write_text(f'<{ID}company/openai> <{RDFS}label> "x"@en .\n', encoding="utf-8")
+    (project / "data" / "linked.ttl").symlink_to(outside)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_link_out,
+         "data/linked.ttl: refused, it is a symbolic link to a file outside the project; copy "
+         "the file into the project instead"),
+        (lambda p: (p / "data/events.ttl").write_bytes(b"\x00\x01binary"),
+         "data/events.ttl: binary file (it holds NUL bytes), not RDF text"),
+        (lambda p: (p / "data/broken.ttl").write_text("<https://e.org/a> <https://e.org/b> .\n"),
+         "data/broken.ttl:1:37: Turtle syntax error: . is not a valid RDF object"),
+        (lambda p: (p / "data/graph.trig").write_text(
+            "<https://w3id.org/dealgraph/graph/asserted> { <https://example.org/a> "
+            "<https://example.org/b> <https://example.org/c> . }\n"),
+         "data/graph.trig:1: the named graph <https://w3id.org/dealgraph/graph/asserted> is "
+         "reserved for what dealgraph builds; give the data its own graph IRI (or none)"),
+    ],
+)  # fmt: skip
+def test_unusable_edit_is_refused_as_a_full_build_refuses_it(
+    edit, message: str, shipped_base: Path, articles: Path, tmp_path: Path  # noqa: ANN001
 ) -> None:
     folder = _copy(shipped_base, tmp_path)
-    outside = tmp_path / "outside.ttl"
-    outside.write_text(f'<{ID}company/openai> <{RDFS}label> "x"@en .\n', encoding="utf-8")
-    (folder / "project" / "data" / "linked.ttl").symlink_to(outside)
+    before = current_build(folder / "store")
+    edit(folder / "project")
     applied, full, info = _both(folder, articles)
-    assert applied == full == (
-        "error",
-        "SourceError",
-        "data/linked.ttl: refused, it is a symbolic link to a file outside the project; copy "
-        "the file into the project instead",
-    )
-    assert info is None
+    assert applied == full == ("error", "SourceError", message)
+    assert info is None and current_build(folder / "store") == before
 
 
 def test_a_copy_that_differs_from_its_digest_leaves_no_record(tmp_path: Path) -> None:
